@@ -1,0 +1,49 @@
+"""Contracts between producers, stages and readers. Pydantic models only: no I/O, no logic."""
+
+from schemas.cleaned import CleanedArticle
+from schemas.dead_letter import DeadLetter, FailedStage, Origin
+from schemas.enriched import (
+    SCHEMA_VERSION,
+    EnrichedDocument,
+    Entity,
+    EntityType,
+    Mention,
+    PipelineInfo,
+    Quote,
+    QuoteKind,
+    Speaker,
+)
+from schemas.settings import StageSettings
+from schemas.raw import MAX_BODY_CHARS, ContentType, RawArticle, derive_article_id
+
+#: The models whose JSON Schemas are published in `schemas/json/`.
+PUBLISHED_MODELS = {
+    "RawArticle": RawArticle,
+    "CleanedArticle": CleanedArticle,
+    "EnrichedDocument": EnrichedDocument,
+    "Entity": Entity,
+    "Quote": Quote,
+    "DeadLetter": DeadLetter,
+}
+
+__all__ = [
+    "MAX_BODY_CHARS",
+    "PUBLISHED_MODELS",
+    "SCHEMA_VERSION",
+    "CleanedArticle",
+    "ContentType",
+    "DeadLetter",
+    "EnrichedDocument",
+    "Entity",
+    "EntityType",
+    "FailedStage",
+    "Mention",
+    "Origin",
+    "PipelineInfo",
+    "Quote",
+    "QuoteKind",
+    "RawArticle",
+    "Speaker",
+    "StageSettings",
+    "derive_article_id",
+]

@@ -1,0 +1,38 @@
+"""Builds the reader-facing EnrichedDocument from a finished work item."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from schemas import EnrichedDocument, PipelineInfo
+from workers.base import WorkItem
+
+PIPELINE_VERSION = "0.1.0"
+
+
+def assemble(item: WorkItem, stage_versions: dict[str, str]) -> EnrichedDocument:
+    if item.cleaned is None:
+        raise ValueError(f"article {item.raw.id} was not cleaned; it cannot be assembled")
+    c = item.cleaned
+    return EnrichedDocument(
+        id=c.id,
+        url=c.url,
+        source=c.source,
+        title=c.title,
+        byline=c.byline,
+        published_at=c.published_at,
+        language=c.language,
+        text=c.text,
+        paragraphs=c.paragraphs,
+        highlights=c.highlights,
+        content_hash=c.content_hash,
+        duplicate_of=c.duplicate_of,
+        entities=item.entities,
+        quotes=item.quotes,
+        pipeline=PipelineInfo(
+            version=PIPELINE_VERSION,
+            stages=stage_versions,
+            processed_at=datetime.now(UTC),
+            seconds=item.seconds,
+        ),
+    )
