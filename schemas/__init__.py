@@ -13,8 +13,8 @@ from schemas.enriched import (
     QuoteKind,
     Speaker,
 )
-from schemas.settings import StageSettings
 from schemas.raw import MAX_BODY_CHARS, ContentType, RawArticle, derive_article_id
+from schemas.settings import StageSettings
 
 #: The models whose JSON Schemas are published in `schemas/json/`.
 PUBLISHED_MODELS = {

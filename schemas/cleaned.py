@@ -1,4 +1,4 @@
-"""What the cleaning stage hands to the NLP stages: one normalised text that every offset indexes."""
+"""What cleaning hands to the NLP stages: one normalised text that every offset indexes."""
 
 from __future__ import annotations
 

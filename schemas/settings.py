@@ -1,4 +1,4 @@
-"""Typed settings of the stages. They are Prefect flow parameters, so the UI shows and validates them."""
+"""Typed settings of the stages: Prefect flow parameters, so the UI shows and validates them."""
 
 from __future__ import annotations
 

@@ -33,7 +33,9 @@ def decode_raw_article(payload: bytes) -> RawArticle | StageFailure:
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return StageFailure(FailedStage.DECODE, "UnicodeDecodeError", f"payload is not UTF-8: {exc}")
+        return StageFailure(
+            FailedStage.DECODE, "UnicodeDecodeError", f"payload is not UTF-8: {exc}"
+        )
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:

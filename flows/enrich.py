@@ -1,0 +1,58 @@
+"""`newsflow run`: the enrichment flow over files (the embedded default: no server needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+
+from flows.sinks import open_sink
+from flows.sources.files import FileSource
+from flows.stages import build_stages
+from flows.stream import BatchListener, RunSummary, drain
+from schemas import StageSettings
+
+_listener: BatchListener | None = None
+
+
+def set_batch_listener(listener: BatchListener | None) -> None:
+    """The CLI's progress bar. Kept out of the flow's parameters, which must be serialisable."""
+    global _listener
+    _listener = listener
+
+
+def _run_name() -> str:
+    from prefect.runtime import flow_run
+
+    params = flow_run.parameters
+    sources = ",".join(Path(p).name or p for p in params.get("sources", []))
+    return f"files:{sources} -> {params.get('sink')}"
+
+
+@flow(name="enrich-files", flow_run_name=_run_name, log_prints=False)
+def enrich_files(
+    sources: list[str],
+    sink: str = "out",
+    limit: int | None = None,
+    max_batch: int = 32,
+    settings: StageSettings | None = None,
+) -> dict[str, object]:
+    """Clean, find entities and quotes in article files; store documents and dead letters."""
+    settings = settings or StageSettings()
+    source = FileSource([Path(p) for p in sources], limit=limit)
+    document_sink = open_sink(sink)
+    summary: RunSummary = drain(
+        source,
+        document_sink,
+        document_sink,
+        build_stages(settings),
+        max_batch=max_batch,
+        on_batch=_listener,
+    )
+    return {
+        "processed": summary.received,
+        "enriched": summary.stored,
+        "dead_lettered": summary.dead,
+        "seconds": round(summary.seconds, 2),
+        "summary": summary.line(),
+    }

@@ -1,0 +1,37 @@
+"""What every source hands the flow: messages as bytes, each with where it came from.
+
+Files and Kafka look the same to the flow: a file source turns each file into the very JSON bytes
+a producer would publish, so decoding, validation and dead-lettering are one code path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from schemas import Origin
+
+
+@dataclass(slots=True)
+class Envelope:
+    payload: bytes
+    origin: Origin
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class Source(Protocol):
+    def describe(self) -> str:
+        """A short label for run names and logs, e.g. 'files:seeds' or 'kafka:raw-articles'."""
+        ...
+
+    def batches(self, max_batch: int) -> Iterator[list[Envelope]]:
+        """Yield micro-batches until the source is drained (or stopped)."""
+        ...
+
+    def commit(self, batch: list[Envelope]) -> None:
+        """Called only after every envelope of `batch` is stored or dead-lettered."""
+        ...
+
+    def close(self) -> None: ...
