@@ -17,11 +17,7 @@ class SourcePathError(ValueError):
 
 
 def list_article_files(path: Path) -> list[Path]:
-    """Files under `path` (recursively, sorted) in a supported format.
-
-    A folder named `invalid` is skipped when walking a parent folder, so `seeds/` gives the valid
-    samples and `seeds/invalid/` must be named to be read.
-    """
+    """Files under `path` (recursively, sorted) in a supported format; other files are ignored."""
     if not path.exists():
         raise SourcePathError(f"{path}: no such file or folder")
     if path.is_file():
@@ -32,11 +28,7 @@ def list_article_files(path: Path) -> list[Path]:
             )
         return [path]
     return sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and "invalid" not in p.relative_to(path).parts[:-1]
+        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
     )
 
 
@@ -79,7 +71,8 @@ class FileSource:
     def __init__(self, paths: list[Path], limit: int | None = None) -> None:
         self.paths = paths
         self.limit = limit
-        self.files = [f for p in paths for f in list_article_files(p)]
+        # A file named twice (`seeds/ seeds/invalid/`) is read once.
+        self.files = list(dict.fromkeys(f.resolve() for p in paths for f in list_article_files(p)))
 
     def describe(self) -> str:
         return "files:" + ",".join(str(p) for p in self.paths)

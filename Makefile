@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is installed
+# from this file (and the includes it names), so a clean clone on a fresh machine works.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck schemas clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock -e .
+	@# Prefect's temporary server migrates its database on first start; do it once here.
+	$(BIN)/python -c "import flows.prefect_env" && PREFECT_SERVER_ANALYTICS_ENABLED=false \
+	  $(BIN)/prefect server database upgrade -y >/dev/null
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/newsflow run --source seeds --sink out
+
+test: install services-install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check schemas workers flows tests
+	$(BIN)/ruff format --check schemas workers flows tests
+
+typecheck: install
+	$(BIN)/mypy
+
+schemas: install
+	$(BIN)/python -m schemas.jsonschema_export
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+-include infra/Makefile.services.mk
