@@ -68,6 +68,61 @@ def run(
     typer.echo(f"output: {sink}")
 
 
+@app.command()
+def produce(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles")],
+    topic: Annotated[str | None, typer.Option(help="Topic (default NEWSFLOW_TOPIC)")] = None,
+) -> None:
+    """Validate article files and publish the valid ones to Kafka (key = article id)."""
+    from flows.config import KafkaConfig
+    from flows.produce import publish, validate_files
+    from flows.sources.files import SourcePathError
+
+    try:
+        articles, invalid = validate_files(paths)
+    except SourcePathError as exc:
+        fail(str(exc))
+    for where, reason in invalid:
+        typer.echo(f"invalid: {where}: {reason}", err=True)
+    config = KafkaConfig()
+    try:
+        sent = publish(articles, config, topic) if articles else 0
+    except Exception as exc:  # broker unreachable, topic missing, ...: one line, not a traceback
+        fail(f"could not publish to {config.bootstrap_servers}: {type(exc).__name__}: {exc}", 1)
+    typer.echo(f"sent {sent} articles to {topic or config.topic}; {len(invalid)} invalid not sent")
+    if invalid:
+        raise typer.Exit(1)
+
+
+@app.command()
+def consume(
+    sink: Annotated[str, typer.Option(help="s3://BUCKET/PREFIX or a folder")] = "",
+    until_idle: Annotated[bool, typer.Option(help="Stop when the topic is drained")] = False,
+    max_batch: Annotated[int, typer.Option(min=1, max=10_000)] = 64,
+    max_wait: Annotated[float, typer.Option(min=0.05, help="Seconds to fill a batch")] = 2.0,
+) -> None:
+    """The Kafka ingestion flow: micro-batches through the stages into the sink."""
+    from flows.config import default_bucket
+    from flows.ingest import ingest
+    from flows.shutdown import STOP
+    from flows.sinks import SinkSpecError, open_store
+
+    sink = sink or f"s3://{default_bucket()}/"
+    try:
+        open_store(sink)
+    except SinkSpecError as exc:
+        fail(str(exc))
+    STOP.install()
+    result = ingest(
+        sink=sink,
+        max_batch=max_batch,
+        max_wait=max_wait,
+        until_idle=until_idle,
+        settings=default_stage_settings(),
+    )
+    typer.echo(result["summary"])
+
+
 @app.command("eval")
 def evaluate(
     stage: Annotated[str, typer.Argument(help="clean, entities or quotes")],

@@ -30,3 +30,34 @@ def default_stage_settings() -> StageSettings:
 
 def default_bucket() -> str:
     return _env("NEWSFLOW_BUCKET", "newsflow")
+
+
+#: Security settings read from the environment, passed to kafka-python as they are named there.
+#: PLAINTEXT by default; SASL_SSL with SCRAM or PLAIN for managed clusters.
+_KAFKA_SECURITY_ENV = {
+    "KAFKA_SECURITY_PROTOCOL": "security_protocol",
+    "KAFKA_SASL_MECHANISM": "sasl_mechanism",
+    "KAFKA_SASL_USERNAME": "sasl_plain_username",
+    "KAFKA_SASL_PASSWORD": "sasl_plain_password",
+    "KAFKA_SSL_CAFILE": "ssl_cafile",
+    "KAFKA_SSL_CERTFILE": "ssl_certfile",
+    "KAFKA_SSL_KEYFILE": "ssl_keyfile",
+}
+
+
+def kafka_client_options(config: KafkaConfig) -> dict[str, object]:
+    """Connection options shared by producer and consumer. Secrets stay in this dict only: they
+    are never logged (see `redacted`)."""
+    options: dict[str, object] = {
+        "bootstrap_servers": [s.strip() for s in config.bootstrap_servers.split(",") if s.strip()],
+        "client_id": "newsflow",
+    }
+    for env_name, option in _KAFKA_SECURITY_ENV.items():
+        value = os.environ.get(env_name, "").strip()
+        if value:
+            options[option] = value
+    return options
+
+
+def redacted(options: dict[str, object]) -> dict[str, object]:
+    return {k: ("***" if "password" in k or "secret" in k else v) for k, v in options.items()}

@@ -1,0 +1,54 @@
+"""Dead letters of the Kafka flow go to the DLQ topic, beside the raw topic they came from."""
+
+from __future__ import annotations
+
+from kafka import KafkaProducer
+
+from flows.config import KafkaConfig, kafka_client_options
+from schemas import DeadLetter
+
+SEND_TIMEOUT_S = 30
+
+
+def make_producer(config: KafkaConfig) -> KafkaProducer:
+    """acks=all with idempotence: a retried send never duplicates; gzip needs no native library."""
+    return KafkaProducer(
+        acks="all",
+        enable_idempotence=True,
+        compression_type="gzip",
+        linger_ms=20,
+        max_request_size=8 * 1024 * 1024,
+        **kafka_client_options(config),  # type: ignore[arg-type]
+    )
+
+
+class KafkaDeadLetterWriter:
+    def __init__(self, config: KafkaConfig, producer: KafkaProducer | None = None) -> None:
+        self.topic = config.dlq_topic
+        self.producer = producer or make_producer(config)
+
+    def write_dead_letters(self, letters: list[DeadLetter]) -> list[str]:
+        futures = []
+        for letter in letters:
+            key = letter.article_id or letter.origin.key
+            futures.append(
+                self.producer.send(
+                    self.topic,
+                    key=key.encode("utf-8") if key else None,
+                    value=letter.model_dump_json().encode("utf-8"),
+                    headers=[
+                        ("newsflow-stage", letter.stage.value.encode()),
+                        ("newsflow-error", letter.error_type.encode()),
+                    ],
+                )
+            )
+        self.producer.flush(timeout=SEND_TIMEOUT_S)
+        # .get() raises if the broker did not take a letter: the batch then fails and is retried
+        # with its offsets uncommitted, so no dead letter is lost either.
+        return [
+            f"{self.topic}[{m.partition}]@{m.offset}"
+            for m in (f.get(timeout=SEND_TIMEOUT_S) for f in futures)
+        ]
+
+    def close(self) -> None:
+        self.producer.close(timeout=SEND_TIMEOUT_S)
