@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="newsflow: clean, find entities and quotes in news articles, from files or Kafka.",
 )
 
