@@ -1,0 +1,169 @@
+"""Within-document coreference of names: every mention of one thing under one canonical entity.
+
+Rules, in the order a reader applies them: the same name; a known alias ("U.S." = "United
+States"); an acronym of a longer name ("NYT" = "New York Times"); a part of a longer name
+("Putin" = "Vladimir Putin", "Times" = "New York Times"). When a short form fits several clusters
+("Biden" with Joe and Hunter Biden in the text) the nearest earlier mention wins, as a reader
+would resolve it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from schemas import Entity, EntityType, Mention
+from workers.entities.gazetteer import ALIASES, CONTEXT_ONLY_ALIASES, normalise
+from workers.entities.mentions import Candidate
+
+_PLACE = frozenset({"GPE", "LOC"})
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "&"})
+_LABEL_WEIGHT = {"model": 1.0, "gazetteer": 2.0, "rule": 2.0}
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int  # char offsets into doc.text
+    end: int
+    text: str
+    norm: str
+    label: str
+    source: str
+
+
+@dataclass(slots=True)
+class _Cluster:
+    mentions: list[_Mention] = field(default_factory=list)
+
+    @property
+    def forms(self) -> set[str]:
+        return {m.norm for m in self.mentions}
+
+    def label(self) -> str:
+        votes: dict[str, float] = {}
+        for m in self.mentions:
+            votes[m.label] = votes.get(m.label, 0.0) + _LABEL_WEIGHT.get(m.source, 1.0) * (
+                1 + 0.1 * len(m.norm.split())
+            )
+        return max(votes, key=lambda label: votes[label])
+
+
+def _group(label: str) -> str:
+    return "PLACE" if label in _PLACE else label
+
+
+def _resolve(norm: str) -> str:
+    return normalise(ALIASES.get(norm, norm))
+
+
+def _initials(words: list[str]) -> tuple[str, str]:
+    """Initials without and with the small words: "bank of england" -> ("be", "boe")."""
+    strict = "".join(w[0] for w in words if w not in _ACRONYM_SKIP)
+    full = "".join(w[0] for w in words)
+    return strict, full
+
+
+def _is_acronym_of(short: _Mention, long_norm: str) -> bool:
+    letters = short.text.replace(".", "")
+    if not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
+        return False
+    words = long_norm.split()
+    return len(words) >= 2 and letters.lower() in _initials(words)
+
+
+def _is_part_of(short: _Mention, long_norm: str, cluster_label: str) -> bool:
+    """ "putin" of "vladimir putin"; "times" of "new york times"; not "new york" of an ORG."""
+    sw, lw = short.norm.split(), long_norm.split()
+    if not sw or len(sw) >= len(lw):
+        return False
+    if lw[: len(sw)] != sw and lw[-len(sw) :] != sw:
+        return False
+    if cluster_label == "PERSON":
+        # a lone surname or first name, whatever the model called it, unless a list made it a place
+        return short.label == "PERSON" or (short.source == "model" and short.label != "NORP")
+    return _group(short.label) == _group(cluster_label) and cluster_label != "NORP"
+
+
+def _matches(m: _Mention, cluster: _Cluster) -> bool:
+    label = cluster.label()
+    if (m.label == "NORP") != (label == "NORP"):
+        return False
+    for form in cluster.forms:
+        if m.norm == form:
+            return _group(m.label) == _group(label) or m.source == "model" or label == "PERSON"
+        if _resolve(m.norm) == _resolve(form) and (m.norm in ALIASES or form in ALIASES):
+            return True
+        if _is_acronym_of(m, form) or _is_part_of(m, form, label):
+            return True
+    return False
+
+
+def _nearest(m: _Mention, clusters: list[_Cluster]) -> _Cluster:
+    def distance(c: _Cluster) -> tuple[int, int]:
+        before = [m.start - x.start for x in c.mentions if x.start < m.start]
+        if before:
+            return (0, min(before))
+        return (1, min(x.start - m.start for x in c.mentions))
+
+    return min(clusters, key=distance)
+
+
+def cluster_mentions(doc: Doc, candidates: list[Candidate]) -> list[list[_Mention]]:
+    mentions = []
+    for c in candidates:
+        span = doc[c.start : c.end]
+        norm = normalise(span.text)
+        if norm:
+            mentions.append(
+                _Mention(span.start_char, span.end_char, span.text, norm, c.label, c.source)
+            )
+    # longest names first so that short forms find the full name even when they come first
+    order = sorted(mentions, key=lambda m: (-len(m.norm.split()), -len(m.norm), m.start))
+    clusters: list[_Cluster] = []
+    for m in order:
+        fits = [c for c in clusters if _matches(m, c)]
+        if fits:
+            _nearest(m, fits).mentions.append(m)
+        else:
+            clusters.append(_Cluster([m]))
+    result = [sorted(c.mentions, key=lambda x: x.start) for c in clusters]
+    result.sort(key=lambda ms: ms[0].start)
+    return result
+
+
+def canonical_name(mentions: list[_Mention]) -> str:
+    """The longest proper form in the document; a known alias gives the set form ("US" ->
+    "United States", "New York Times" -> "The New York Times")."""
+    best = max(mentions, key=lambda m: (len(m.norm.split()), len(m.text), -m.start))
+    norm = best.norm
+    if norm in ALIASES and norm not in CONTEXT_ONLY_ALIASES:
+        return ALIASES[norm]
+    if norm in CONTEXT_ONLY_ALIASES and any(
+        _resolve(m.norm) != m.norm for m in mentions if m.norm not in CONTEXT_ONLY_ALIASES
+    ):
+        return ALIASES[norm]
+    return " ".join(best.text.split())
+
+
+def entity_key(name: str, label: str) -> str:
+    """Normalised name + type: the same thing in two articles gets the same key."""
+    return f"{normalise(name)}|{label}"
+
+
+def build_entities(doc: Doc, candidates: list[Candidate]) -> list[Entity]:
+    entities: list[Entity] = []
+    for i, mentions in enumerate(cluster_mentions(doc, candidates), start=1):
+        label = _Cluster(mentions).label()
+        name = canonical_name(mentions)
+        entities.append(
+            Entity(
+                id=f"e{i}",
+                name=name,
+                type=EntityType(label),
+                key=entity_key(name, label),
+                mentions=[Mention(text=m.text, start=m.start, end=m.end) for m in mentions],
+                count=len(mentions),
+            )
+        )
+    return entities

