@@ -1,0 +1,56 @@
+"""The quote stage: who said what, as direct quotes and reported speech with their speakers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from schemas import FailedStage, StageSettings
+from workers.base import WorkItem
+from workers.entities import is_english
+from workers.entities.stage import cut
+from workers.quotes.extract import extract_quotes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["QuoteStage", "extract_quotes"]
+
+
+class QuoteStage:
+    """Reuses the entity stage's parse (`item.doc`); parses only what that stage left unparsed,
+    in one `nlp.pipe` call for the batch."""
+
+    name = FailedStage.QUOTES
+    version = "1.0.0"
+
+    def __init__(self, settings: StageSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, batch: list[WorkItem]) -> list[WorkItem]:
+        need = [
+            item
+            for item in batch
+            if item.cleaned is not None and item.doc is None and is_english(item.cleaned.language)
+        ]
+        docs: dict[int, Doc] = {}
+        if need:
+            from workers.nlp import load_nlp
+
+            nlp = load_nlp(self.settings.spacy_model)
+            limit = self.settings.max_nlp_chars
+            texts = [cut(item.cleaned.text, limit) for item in need if item.cleaned is not None]
+            for item, doc in zip(
+                need, nlp.pipe(texts, batch_size=self.settings.nlp_batch_size), strict=True
+            ):
+                docs[id(item)] = doc
+        for item in batch:
+            if item.cleaned is None:
+                item.quotes = []
+                continue
+            doc: Doc | None = item.doc if item.doc is not None else docs.get(id(item))
+            if doc is not None and not item.cleaned.text.startswith(doc.text):
+                doc = None  # a parse of some other text cannot give offsets into this one
+            item.quotes = extract_quotes(
+                item.cleaned.text, item.cleaned.paragraphs, doc, item.entities
+            )
+        return batch
