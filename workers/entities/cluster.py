@@ -19,7 +19,7 @@ from workers.entities.mentions import Candidate
 
 _PLACE = frozenset({"GPE", "LOC"})
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "&"})
-_LABEL_WEIGHT = {"model": 1.0, "gazetteer": 2.0, "rule": 2.0}
+_LABEL_WEIGHT = {"model": 1.0, "gazetteer": 5.0, "rule": 5.0, "pattern": 2.0}
 
 
 @dataclass(slots=True)
@@ -81,13 +81,15 @@ def _is_part_of(short: _Mention, long_norm: str, cluster_label: str) -> bool:
         return False
     if cluster_label == "PERSON":
         # a lone surname or first name, whatever the model called it, unless a list made it a place
-        return short.label == "PERSON" or (short.source == "model" and short.label != "NORP")
+        return short.label == "PERSON" or short.source == "model"
     return _group(short.label) == _group(cluster_label) and cluster_label != "NORP"
 
 
 def _matches(m: _Mention, cluster: _Cluster) -> bool:
     label = cluster.label()
-    if (m.label == "NORP") != (label == "NORP"):
+    # the model's NORP for a surname ("Albanese") is not a demonym from the list
+    surname_as_norp = m.source == "model" and label == "PERSON" and m.norm in _surnames(cluster)
+    if (m.label == "NORP") != (label == "NORP") and not surname_as_norp:
         return False
     for form in cluster.forms:
         if m.norm == form:
@@ -97,6 +99,10 @@ def _matches(m: _Mention, cluster: _Cluster) -> bool:
         if _is_acronym_of(m, form) or _is_part_of(m, form, label):
             return True
     return False
+
+
+def _surnames(cluster: _Cluster) -> set[str]:
+    return {m.norm.split()[-1] for m in cluster.mentions if len(m.norm.split()) > 1}
 
 
 def _nearest(m: _Mention, clusters: list[_Cluster]) -> _Cluster:

@@ -61,7 +61,8 @@ _EXTRA_PLACES = {
     Middle East|Far East|Balkans|Baltics|Caucasus|Sahel|Scandinavia|Siberia|Arctic|
     Black Sea|Baltic Sea|Mediterranean|Red Sea|South China Sea|Persian Gulf|Gulf of Mexico|
     Atlantic|Pacific|Indian Ocean|Atlantic Ocean|Pacific Ocean|Strait of Hormuz|
-    Taiwan Strait|Alps|Himalayas|Nile|Danube|Dnipro River|Dnieper|Sinai|Gulf""",
+    Taiwan Strait|Alps|Himalayas|Nile|Seine|Thames|Rhine|Volga|Yangtze|Ganges|
+    Euphrates|Tigris|Mekong|Congo River|Danube|Dnipro River|Dnieper|Sinai|Gulf""",
 }
 
 #: Adjectives of nationality, religion or politics (OntoNotes NORP). Plural nouns ("Russians")
@@ -82,7 +83,7 @@ _DEMONYMS = _words(
     Turkish Turkmen Ugandan Ukrainian Uruguayan Uzbek Venezuelan Vietnamese Welsh Yemeni
     Zambian Zimbabwean Arab Western Soviet Nordic Baltic Balkan Latin Christian Muslim Jewish
     Catholic Protestant Orthodox Sunni Shiite Shia Hindu Buddhist Democrat Democratic
-    Republican Republicans Democrats Labour Conservative Tory Tories Europeans Americans
+    Republican Republicans Democrats Europeans Americans
     Russians Ukrainians Israelis Palestinians Chinese Germans Britons French Iranians Iraqis
     Syrians Afghans Poles Turks Kurds Arabs Africans Asians Canadians Australians Mexicans
     Brazilians Indians Pakistanis Japanese Koreans Italians Spaniards Greeks Latvians
@@ -106,7 +107,9 @@ TITLES = frozenset(
         defence finance interior health foreign-minister attorney state first lady former acting
         incoming outgoing late coach manager striker midfielder goalkeeper defender founder
         president-elect minister-president crown sen. dr. mr. mrs. ms. prof. gov. gen. lt. col.
-        capt. rep. rev. sgt. adm. maj. hon. hon st. economy trade energy education justice"""
+        capt. rep. rev. sgt. adm. maj. hon. hon st. economy trade energy education justice
+        superintendent principal dean treasurer professor supreme grand transport
+        communications director-general secretary-general"""
     )
 )
 
@@ -224,3 +227,53 @@ def known_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def demonyms() -> frozenset[str]:
     return frozenset(_DEMONYMS)
+
+
+#: Last words of organisation names: "Justice Department" is not Mr. Department.
+ORG_WORDS = frozenset(
+    _words(
+        """Department Ministry Party Court Council Committee Bank Union University Institute
+        Agency Office Service Services Commission Authority Association Group Company Corp Corp.
+        Inc Inc. Ltd Ltd. Foundation Fund Board Organization Organisation Forces Army Navy
+        Parliament Congress Senate Assembly League Club Times Post Journal News Press Network
+        School College Hospital Center Centre Administration Bureau Reserve Exchange"""
+    )
+)
+
+#: Capitalised words next to a place that do not make it part of an organisation's name.
+CALENDAR = frozenset(
+    _words(
+        """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+        May June July August September October November December"""
+    )
+)
+
+#: First words that keep a place name a place when glued to it ("Port Sudan", "San Jose").
+GEO_PREFIXES = frozenset(
+    _words(
+        """Port Saint St. San Santa Santo New North South East West Fort Mount Lake Cape Gulf Bay
+        Upper Lower Greater Central Northern Southern Eastern Western El Al La Le Los Las"""
+    )
+)
+
+#: Words right after a name that say it is a place ("the Guaiba river", "Kharkiv region").
+PLACE_NOUNS = {
+    "river": "LOC",
+    "sea": "LOC",
+    "lake": "LOC",
+    "mountains": "LOC",
+    "valley": "LOC",
+    "desert": "LOC",
+    "island": "LOC",
+    "islands": "LOC",
+    "peninsula": "LOC",
+    "coast": "LOC",
+    "region": "GPE",
+    "province": "GPE",
+    "oblast": "GPE",
+    "county": "GPE",
+    "district": "GPE",
+}
+
+#: Words right before a name that say it is a place ("the town of Bialystok").
+PLACE_CUES = frozenset({"town", "city", "village", "region", "province", "capital"})

@@ -13,9 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from workers.entities.gazetteer import demonyms, is_person_title, is_title, known_names
+from workers.entities.gazetteer import (
+    CALENDAR,
+    GEO_PREFIXES,
+    ORG_WORDS,
+    PLACE_CUES,
+    PLACE_NOUNS,
+    demonyms,
+    is_person_title,
+    is_title,
+    known_names,
+)
 
 #: The model labels the stage keeps: the EntityType values. Dates, numbers and money are left out.
 KEPT_LABELS = frozenset(
@@ -44,6 +54,23 @@ def _is_name_token(text: str) -> bool:
     return bool(text) and (text[0].isupper() or text[:3] in {"al-", "el-", "bin", "van", "von"})
 
 
+def _is_acronym(tok: Token) -> bool:
+    letters = tok.text.replace(".", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def _is_camel(text: str) -> bool:
+    """ "OpenAI", "SpaceX", "TikTok": brand names, not people or places ("McCormick" is a name)."""
+    if text.startswith(("Mc", "Mac", "O'", "De", "Di", "La", "Le")):
+        return False
+    return (
+        text.isalpha()
+        and text[0].isupper()
+        and any(c.isupper() for c in text[1:])
+        and not text.isupper()
+    )
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop leading articles and punctuation and trailing possessives and punctuation."""
     while start < end and (
@@ -69,7 +96,8 @@ def _split_title(doc: Doc, cand: Candidate) -> list[Candidate]:
         word = doc[i].text
         if not (is_person_title(word) or (cand.label == "PERSON" and is_title(word))):
             continue
-        if all(_is_name_token(doc[j].text) for j in range(i + 1, cand.end)):
+        rest = doc[i + 1 : cand.end]
+        if all(_is_name_token(t.text) for t in rest) and not any(t.text in ORG_WORDS for t in rest):
             last_title = i
     if last_title < 0:
         return [cand]
@@ -82,14 +110,14 @@ def _split_title(doc: Doc, cand: Candidate) -> list[Candidate]:
     while first_title > cand.start and is_title(doc[first_title - 1].text):
         first_title -= 1
     start, end = _trim(doc, cand.start, first_title)
-    if start < end and all(_is_name_token(t.text) for t in doc[start:end]):
-        prefix = doc[start:end].text
-        if prefix in demonyms():
-            out.insert(0, Candidate(start, end, "NORP", "rule"))
-        elif prefix in known_names():
-            out.insert(0, Candidate(start, end, known_names()[prefix], "gazetteer"))
-        else:
-            out.insert(0, Candidate(start, end, "ORG", "rule"))
+    # keep what stood before the title only when a list knows it ("Latvian", "Kyiv")
+    prefix = doc[start:end].text
+    if start < end and prefix in demonyms():
+        out.insert(0, Candidate(start, end, "NORP", "rule"))
+    elif start < end and prefix in known_names():
+        out.insert(0, Candidate(start, end, known_names()[prefix], "gazetteer"))
+    elif end - start == 1 and _is_acronym(doc[start]):
+        out.insert(0, Candidate(start, end, "ORG", "rule"))
     return out
 
 
@@ -102,7 +130,9 @@ def _after_person_title(doc: Doc, cand: Candidate) -> bool:
         return False
     # "the President's Office" or "Ukraine's President" are not a title before a name
     span = doc[cand.start : cand.end]
-    return all(t.text[:1].isupper() and t.is_alpha for t in span) and span.text not in known_names()
+    if span.text in known_names() or any(t.text in ORG_WORDS for t in span):
+        return False
+    return all(t.text[:1].isupper() and t.is_alpha for t in span)
 
 
 def model_candidates(doc: Doc) -> list[Candidate]:
@@ -114,9 +144,47 @@ def model_candidates(doc: Doc) -> list[Candidate]:
         if start >= end:
             continue
         for cand in _split_title(doc, Candidate(start, end, ent.label_, "model")):
-            if cand.label != "PERSON" and _after_person_title(doc, cand):
-                cand = Candidate(cand.start, cand.end, "PERSON", "rule")
-            out.append(cand)
+            out.append(_relabel(doc, cand))
+    return _harmonise_lists(doc, out)
+
+
+def _relabel(doc: Doc, cand: Candidate) -> Candidate:
+    """Context the model under-weighs: a title before a name, "the town of X", "X river",
+    brand-style capitals."""
+    span = doc[cand.start : cand.end]
+    if cand.label != "PERSON" and _after_person_title(doc, cand):
+        return Candidate(cand.start, cand.end, "PERSON", "rule")
+    if cand.label == "PERSON" and cand.end < len(doc) and _joins_name(doc[cand.end]):
+        end = cand.end  # "Maria Corina" + "Machado": the model stopped one name short
+        while end < len(doc) and _joins_name(doc[end]) and doc[end].text not in ORG_WORDS:
+            end += 1
+        return Candidate(cand.start, end, "PERSON", cand.source)
+    if cand.source != "model" or len(span) > 3:
+        return cand
+    after = doc[cand.end].lower_ if cand.end < len(doc) else ""
+    if after in PLACE_NOUNS and cand.label in {"ORG", "PERSON", "NORP"}:
+        return Candidate(cand.start, cand.end, PLACE_NOUNS[after], "rule")
+    after_cue = cand.start >= 2 and doc[cand.start - 2].lower_ in PLACE_CUES
+    if after_cue and doc[cand.start - 1].lower_ == "of" and cand.label in {"ORG", "PERSON"}:
+        return Candidate(cand.start, cand.end, "GPE", "rule")
+    if len(span) == 1 and _is_camel(span.text) and cand.label != "ORG":
+        return Candidate(cand.start, cand.end, "ORG", "rule")
+    return cand
+
+
+def _harmonise_lists(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """In "TikTok, Instagram and Snapchat" the items share a type: a lone-word PERSON or place
+    coordinated with organisations is an organisation."""
+    by_token = {i: c for c in cands for i in range(c.start, c.end)}
+    out = []
+    for cand in cands:
+        if cand.source == "model" and cand.end - cand.start == 1 and cand.label != "ORG":
+            root = doc[cand.start]
+            siblings = list(root.conjuncts)
+            labels = {by_token[t.i].label for t in siblings if t.i in by_token}
+            if labels == {"ORG"}:
+                cand = Candidate(cand.start, cand.end, "ORG", "rule")
+        out.append(cand)
     return out
 
 
@@ -150,10 +218,60 @@ def gazetteer_candidates(doc: Doc) -> list[Candidate]:
             span = doc.char_span(tok.idx, end_char)
             if span is None:
                 continue
-            out.append(Candidate(span.start, span.end, label, "gazetteer"))
-            i = span.end - 1
+            out.append(_extend_place(doc, Candidate(span.start, span.end, label, "gazetteer")))
+            i = out[-1].end - 1
             break
         i += 1
+    return out
+
+
+def _joins_name(tok: Token) -> bool:
+    """A capitalised word that makes a place part of a longer name ("Real Madrid", "Bayern
+    Munich"), as opposed to a title, a weekday, a stop word or another known name."""
+    text = tok.text
+    return (
+        tok.pos_ == "PROPN"
+        and text[:1].isupper()
+        and text.isalpha()
+        and not tok.is_stop
+        and not is_title(text)
+        and text not in CALENDAR
+        and text not in known_names()
+        and text not in demonyms()
+    )
+
+
+def _extend_place(doc: Doc, cand: Candidate) -> Candidate:
+    """A place glued to other proper nouns is the name of something else: an ORG."""
+    if cand.label not in {"GPE", "LOC"}:
+        return cand
+    start, end = cand.start, cand.end
+    while start > 0 and (_joins_name(doc[start - 1]) or doc[start - 1].text in GEO_PREFIXES):
+        start -= 1
+    while end < len(doc) and _joins_name(doc[end]):
+        end += 1
+    if (start, end) == (cand.start, cand.end):
+        return cand
+    if end == cand.end and all(t.text in GEO_PREFIXES for t in doc[start : cand.start]):
+        return Candidate(start, end, cand.label, "gazetteer")
+    return Candidate(start, end, "ORG", "rule")
+
+
+def org_pattern_candidates(doc: Doc) -> list[Candidate]:
+    """Capitalised runs ending in an organisation word ("Telugu Desam Party") the model missed."""
+    out: list[Candidate] = []
+    for tok in doc:
+        if tok.text not in ORG_WORDS or tok.i == 0:
+            continue
+        start = tok.i
+        while (
+            start > 0 and _is_name_token(doc[start - 1].text) and not is_title(doc[start - 1].text)
+        ):
+            start -= 1
+        if (tok.i - start >= 2 and not doc[start].is_sent_start) or (
+            tok.i - start >= 2 and doc[start].pos_ == "PROPN"
+        ):
+            out.append(Candidate(start, tok.i + 1, "ORG", "pattern"))
     return out
 
 
@@ -197,7 +315,27 @@ def merge(doc: Doc, model: list[Candidate], gazetteer: list[Candidate]) -> list[
         result = [m for m in result if not _overlaps(m, g)]
         result.append(g)
     result.sort(key=lambda c: c.start)
-    return [c for c in result if _plausible(doc, c)]
+    return _join_split_names(doc, [c for c in result if _plausible(doc, c)])
+
+
+def _join_split_names(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """ "Maria Corina" PERSON + "Machado" GPE side by side is one person the model cut in two."""
+    out: list[Candidate] = []
+    for cand in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == cand.start
+            and "PERSON" in (prev.label, cand.label)
+            and "gazetteer" not in (prev.source, cand.source)
+            and not doc[cand.start].is_sent_start
+            and all(_is_name_token(t.text) for t in doc[prev.start : cand.end])
+            and not any(is_title(t.text) for t in doc[prev.start : cand.end])
+        ):
+            out[-1] = Candidate(prev.start, cand.end, "PERSON", "rule")
+        else:
+            out.append(cand)
+    return out
 
 
 def _plausible(doc: Doc, cand: Candidate) -> bool:
@@ -207,9 +345,100 @@ def _plausible(doc: Doc, cand: Candidate) -> bool:
         return False
     if not any(ch.isupper() for ch in text):  # "the fall of", "hundreds"
         return False
+    if all(is_title(t.text) for t in span):  # "State" of "Secretary of State"
+        return False
+    if cand.source == "model" and cand.label != "NORP" and len(span) == 1:
+        # a lone common noun the model capitalised at a sentence start ("Turnout", "Army")
+        tok = span[0]
+        if tok.pos_ != "PROPN" and not tok.is_upper:
+            return False
     return any(ch.isalpha() for ch in text)
+
+
+def _name_forms(doc: Doc, cands: list[Candidate]) -> dict[tuple[str, ...], str]:
+    """Token sequences worth finding again: full names, surnames, and initials of long names."""
+    forms: dict[tuple[str, ...], str] = {}
+    for c in cands:
+        if c.label not in {"PERSON", "ORG", "GPE", "LOC"}:
+            continue
+        words = tuple(t.text for t in doc[c.start : c.end])
+        forms.setdefault(words, c.label)
+        if c.label == "PERSON" and len(words) >= 2:
+            forms.setdefault(words[-1:], "PERSON")
+            if len(words) >= 3:
+                forms.setdefault(words[-2:], "PERSON")
+        if c.label == "ORG" and len(words) >= 3:
+            initials = "".join(w[0] for w in words if w[0].isupper())
+            if len(initials) >= 3:
+                forms.setdefault((initials,), "ORG")
+    return {f: label for f, label in forms.items() if len("".join(f)) >= 3}
+
+
+def _free_boundary(doc: Doc, start: int, end: int) -> bool:
+    """Not inside a longer run of capitalised words (the "Sudan" of an unmarked "Port Sudan")."""
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    if (
+        before is not None
+        and not doc[start].is_sent_start
+        and _is_name_token(before.text)
+        and not is_title(before.text)
+    ):
+        return False
+    return not (
+        after is not None
+        and after.text[:1].isupper()
+        and after.is_alpha
+        and not is_title(after.text)
+    )
+
+
+def propagate(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """Find again the names the model tagged once but missed elsewhere ("Nauseda told ..."): a
+    reader who saw "Gitanas Nauseda" knows every later "Nauseda"."""
+    forms = _name_forms(doc, cands)
+    if not forms:
+        return cands
+    taken = [False] * len(doc)
+    for c in cands:
+        for i in range(c.start, c.end):
+            taken[i] = True
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for form in sorted(forms, key=len, reverse=True):
+        by_first.setdefault(form[0], []).append(form)
+    added: list[Candidate] = []
+    for i, tok in enumerate(doc):
+        if taken[i]:
+            continue
+        for form in by_first.get(tok.text, []):
+            end = i + len(form)
+            if end > len(doc) or any(taken[i:end]):
+                continue
+            if tuple(t.text for t in doc[i:end]) != form or not _free_boundary(doc, i, end):
+                continue
+            added.append(Candidate(i, end, forms[form], "model"))
+            for j in range(i, end):
+                taken[j] = True
+            break
+    return sorted(cands + added, key=lambda c: c.start)
+
+
+def _add_patterns(cands: list[Candidate], patterns: list[Candidate]) -> list[Candidate]:
+    """A pattern only fills a gap or replaces model spans it strictly contains."""
+    for p in patterns:
+        clashing = [c for c in cands if _overlaps(c, p)]
+        if all(
+            p.start <= c.start
+            and c.end <= p.end
+            and c.end - c.start < p.end - p.start
+            and c.source == "model"
+            for c in clashing
+        ):
+            cands = [c for c in cands if not _overlaps(c, p)] + [p]
+    return sorted(cands, key=lambda c: c.start)
 
 
 def find_mentions(doc: Doc) -> list[Candidate]:
     """All entity mentions of the doc after the rule layer, in text order, non-overlapping."""
-    return merge(doc, model_candidates(doc), gazetteer_candidates(doc))
+    merged = merge(doc, model_candidates(doc), gazetteer_candidates(doc))
+    return propagate(doc, _add_patterns(merged, org_pattern_candidates(doc)))
