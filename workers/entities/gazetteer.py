@@ -277,3 +277,25 @@ PLACE_NOUNS = {
 
 #: Words right before a name that say it is a place ("the town of Bialystok").
 PLACE_CUES = frozenset({"town", "city", "village", "region", "province", "capital"})
+
+#: Last words that make a capitalised phrase a thing rather than a person ("Marshall Plan").
+NOT_PERSON_WORDS = ORG_WORDS | frozenset(
+    _words(
+        """Plan Act Law Treaty Accord Cup Prize Award Street Avenue Square Station Airport Stadium
+        Arena Bridge Tower Palace Hall Park Building Festival Games Olympics Summit Conference
+        Elementary Academy High Middle"""
+    )
+)
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> object:
+    import gender_guesser.detector as gender  # ~40,000 given names from many countries
+
+    return gender.Detector(case_sensitive=True)
+
+
+def is_given_name(word: str) -> bool:
+    """True for a word the name list knows as a first name ("Claudia", "Ebrahim")."""
+    detector = _first_names()
+    return bool(detector.get_gender(word) != "unknown")  # type: ignore[attr-defined]

@@ -18,10 +18,12 @@ from spacy.tokens import Doc, Span, Token
 from workers.entities.gazetteer import (
     CALENDAR,
     GEO_PREFIXES,
+    NOT_PERSON_WORDS,
     ORG_WORDS,
     PLACE_CUES,
     PLACE_NOUNS,
     demonyms,
+    is_given_name,
     is_person_title,
     is_title,
     known_names,
@@ -169,7 +171,22 @@ def _relabel(doc: Doc, cand: Candidate) -> Candidate:
         return Candidate(cand.start, cand.end, "GPE", "rule")
     if len(span) == 1 and _is_camel(span.text) and cand.label != "ORG":
         return Candidate(cand.start, cand.end, "ORG", "rule")
+    if cand.label in {"ORG", "NORP", "GPE"} and _looks_like_person(span):
+        return Candidate(cand.start, cand.end, "PERSON", "rule")
     return cand
+
+
+def _looks_like_person(span: Span) -> bool:
+    """ "Claudia Sheinbaum" tagged ORG: a given name then a surname, nothing an organisation or a
+    place would be called."""
+    words = [t.text for t in span]
+    return (
+        len(words) in {2, 3}
+        and all(t.pos_ == "PROPN" and t.is_alpha and t.text[0].isupper() for t in span)
+        and not any(w in NOT_PERSON_WORDS or w in known_names() for w in words)
+        and span.text not in known_names()
+        and is_given_name(words[0])
+    )
 
 
 def _harmonise_lists(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
