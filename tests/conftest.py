@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.services"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "000_6732260730b0e6f2.txt"
