@@ -1,0 +1,120 @@
+"""From one RawArticle to one CleanedArticle: the pure core of the cleaning stage."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from schemas import CleanedArticle, ContentType, RawArticle
+from workers.cleaning.html import extract_html
+from workers.cleaning.language import detect_language
+from workers.cleaning.lines import Kind, Line, classify
+from workers.cleaning.normalize import fix_unicode, squash_spaces
+from workers.cleaning.stopwords import stop_words
+from workers.cleaning.text import split_lines
+
+PARAGRAPH_SEPARATOR = "\n\n"
+_BYLINE_PREFIX = re.compile(r"^\s*(?:by|written\s+by|words\s+by|reporting\s+by)\s+", re.I)
+
+
+class EmptyArticleError(ValueError):
+    """Nothing of the article is left once the page furniture is removed."""
+
+
+@dataclass(slots=True)
+class Assembled:
+    text: str
+    paragraphs: list[tuple[int, int]]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def assemble(blocks: list[str]) -> Assembled:
+    """Blocks joined by a blank line; each block's [start, end) span in the joined text."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for block in blocks:
+        if parts:
+            pos += len(PARAGRAPH_SEPARATOR)
+        parts.append(block)
+        spans.append((pos, pos + len(block)))
+        pos += len(block)
+    return Assembled(PARAGRAPH_SEPARATOR.join(parts), spans)
+
+
+def _take_title(lines: list[Line], title: str | None) -> tuple[list[Line], str | None]:
+    """Drop a leading repeat of the known title; with no known title, a short first line is it."""
+    if not lines:
+        return lines, title
+    if title:
+        folded = _fold(title)
+        for i, line in enumerate(lines[:3]):
+            if _fold(line.text) == folded:
+                return lines[:i] + lines[i + 1 :], title
+        return lines, title
+    first = lines[0]
+    if not first.bullet and first.n_words <= 25 and not first.terminal:
+        return lines[1:], first.text
+    return lines, title
+
+
+def _guess_language(lines: list[Line]) -> str | None:
+    sample = " ".join(line.text for line in lines if line.n_words >= 6) or " ".join(
+        line.text for line in lines
+    )
+    return detect_language(sample)
+
+
+def clean_article(raw: RawArticle) -> CleanedArticle:
+    title = squash_spaces(fix_unicode(raw.title)) if raw.title else None
+    byline: str | None = None
+    published = raw.published_at
+    if raw.content_type is ContentType.HTML:
+        extracted = extract_html(raw.body, url=raw.url)
+        lines = extracted.lines
+        for line in lines:
+            line.text = squash_spaces(fix_unicode(line.text))
+        title = title or (squash_spaces(fix_unicode(extracted.title)) if extracted.title else None)
+        byline = extracted.byline
+        published = published or extracted.published
+    else:
+        lines = split_lines(fix_unicode(raw.body))
+    lines, title = _take_title(lines, title)
+
+    language = raw.language.lower() if raw.language else _guess_language(lines)
+    classify(lines, stop_words(language))
+
+    body = [line.text for line in lines if line.kind.kept]
+    highlights = [line.text for line in lines if line.kind is Kind.HIGHLIGHT]
+    if byline is None:
+        byline = next(
+            (_BYLINE_PREFIX.sub("", ln.text) for ln in lines if ln.kind is Kind.BYLINE), None
+        )
+    if not any(line.kind is Kind.BODY for line in lines):
+        dropped = len(lines)
+        raise EmptyArticleError(
+            f"no article text left after cleaning ({dropped} candidate lines, all page furniture "
+            "such as captions, links, forms or notices)"
+            if dropped
+            else "no article text left after cleaning (the body holds no readable text)"
+        )
+    assembled = assemble(body)
+    if raw.language is None:
+        language = detect_language(assembled.text) or language
+    return CleanedArticle(
+        id=raw.id,
+        url=raw.url,
+        source=raw.source,
+        title=title,
+        byline=byline,
+        published_at=published,
+        language=language,
+        text=assembled.text,
+        paragraphs=assembled.paragraphs,
+        highlights=highlights,
+        content_hash=hashlib.sha256(assembled.text.encode("utf-8")).hexdigest(),
+    )

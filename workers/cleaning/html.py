@@ -1,0 +1,136 @@
+"""Main-text extraction from HTML with trafilatura, on a tree we parse ourselves.
+
+We parse the page with our own lxml HTML parser (no network access, no huge-tree mode, comments
+and processing instructions dropped) after cutting any DOCTYPE internal subset and ENTITY
+declarations out of the string. trafilatura then receives the *tree*, never a URL or a string it
+could fetch or parse with other settings, so nothing leaves the process and no entity is expanded.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import trafilatura
+from lxml import etree, html
+from trafilatura.settings import DEFAULT_CONFIG, Document
+
+from workers.cleaning.lines import Line, make_line
+
+#: `<!DOCTYPE x [ ... ]>` with an internal subset, `<!ENTITY ...>`, and XML declarations: none of
+#: them carry article text, and all of them are ways to make a parser expand or fetch entities.
+_DTD_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_DECLARATIONS = re.compile(r"<!(?:ENTITY|ELEMENT|ATTLIST|NOTATION)\b[^>]*>|<\?xml[^>]*\?>", re.I)
+
+_PARSER = html.HTMLParser(
+    no_network=True,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+)
+
+#: Pages with more nodes than this are refused by trafilatura rather than walked in full.
+MAX_TREE_SIZE = 50_000
+_CONFIG = copy.deepcopy(DEFAULT_CONFIG)
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
+
+
+@dataclass(slots=True)
+class HtmlExtraction:
+    lines: list[Line] = field(default_factory=list)
+    title: str | None = None
+    byline: str | None = None
+    published: datetime | None = None
+
+
+def parse_html(markup: str) -> html.HtmlElement | None:
+    """A tree from untrusted markup, or None when nothing parseable is there."""
+    markup = _DECLARATIONS.sub("", _DTD_SUBSET.sub("", markup))
+    if not markup.strip():
+        return None
+    try:
+        tree = html.document_fromstring(markup.encode("utf-8", "replace"), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
+
+
+def _block_lines(body: etree._Element) -> list[Line]:
+    """trafilatura's output tree (p, head, list/item, quote, table) as classifier lines."""
+    out: list[Line] = []
+
+    def text_of(el: etree._Element) -> str:
+        return " ".join("".join(el.itertext()).split())
+
+    for el in body:
+        tag = el.tag
+        if tag == "list":
+            for item in el.iter("item"):
+                text = text_of(item)
+                if text:
+                    line = make_line("• " + text, gap_before=True)
+                    out.append(line)
+        elif tag == "table":
+            for row in el.iter("row"):
+                cells = [text_of(c) for c in row.iter("cell")]
+                text = " | ".join(c for c in cells if c)
+                if text:
+                    out.append(make_line(text, gap_before=True))
+        elif tag == "quote" and len(el):
+            for child in el:
+                text = text_of(child)
+                if text:
+                    out.append(make_line(text, gap_before=True))
+        else:
+            text = text_of(el)
+            if text:
+                out.append(make_line(text, gap_before=True, heading_hint=tag == "head"))
+    return out
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def extract_html(markup: str, url: str | None = None) -> HtmlExtraction:
+    """Main text blocks and metadata of a page. Empty when the page has no article text."""
+    tree = parse_html(markup)
+    if tree is None:
+        return HtmlExtraction()
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        config=_CONFIG,
+    )
+    if not isinstance(doc, Document) or doc.body is None:
+        return HtmlExtraction()
+    return HtmlExtraction(
+        lines=_block_lines(doc.body),
+        title=doc.title or None,
+        byline=doc.author or None,
+        published=_parse_date(doc.date),
+    )
+
+
+def baseline_text(markup: str, include_comments: bool = True) -> str:
+    """trafilatura alone on the same safely parsed tree: the yardstick for the evaluation."""
+    tree = parse_html(markup)
+    if tree is None:
+        return ""
+    return trafilatura.extract(tree, config=_CONFIG, include_comments=include_comments) or ""

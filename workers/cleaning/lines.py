@@ -1,0 +1,238 @@
+"""A line classifier for news text: which lines are the article and which are page furniture.
+
+Each line gets features (length, terminal punctuation, stop-word ratio, reader-addressing words,
+calls to action, credit and link-label patterns, bullet marker, quote marks) and then its
+neighbours decide what the short ambiguous ones are: a line directly followed by a picture credit
+is a caption; the lines under a "Related" header are links; a lone short line followed by prose is
+a sub-heading; short lines after the last paragraph are trailers.
+
+Captions are only dropped on evidence (a credit line directly below, or a credit glued to the
+line's end). A caption with no credit cannot be told apart from a one-sentence paragraph, and
+losing a body sentence costs more than keeping a caption, so it is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from workers.cleaning import phrases
+from workers.cleaning.normalize import squash_spaces
+
+
+class Kind(Enum):
+    BODY = "body"
+    HEADING = "heading"
+    HIGHLIGHT = "highlight"
+    BYLINE = "byline"
+    CAPTION = "caption"
+    CREDIT = "credit"
+    LINK = "link"
+    BOILERPLATE = "boilerplate"
+
+    @property
+    def kept(self) -> bool:
+        return self in (Kind.BODY, Kind.HEADING)
+
+
+_BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·■□►▶✓✔➤\-–—*]|\d{1,2}[.)])\s+")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
+_QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{1,3000})[\"”»“]|‘([^‘’]{1,3000})’(?!\w)")
+_OPENS_WITH_QUOTE = re.compile(r"^\s*[\"“«„]")
+_READER = re.compile(r"\b(you|your|yours|we|our|us)\b", re.IGNORECASE)
+_URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\.com\b|\.org\b", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^\s*(?:by|written\s+by|words\s+by|reporting\s+by)\s+"
+    r"([A-Z][\w.'’\-]+(?:\s+(?:[A-Z][\w.'’\-]+|van|de|der|da|di|von|al|bin|and|&|,)){0,8})"
+    r"(?:\s*[,|·•—–\-]\s*.{0,60})?$"
+)
+_DATELINE_META = re.compile(
+    r"^\s*(?:updated|published|posted|last\s+updated|first\s+published|modified)\b.{0,60}\d",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(r"^\s*\d+\s*(?:-|\s)?min(?:ute)?s?\s+read\s*$", re.IGNORECASE)
+_AUTHOR_BIO = re.compile(
+    r"^[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s+(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,3}"
+    r"(?:reporter|correspondent|writer|editor|columnist|journalist|contributor)\b",
+)
+
+
+@dataclass(slots=True)
+class Line:
+    """One candidate block: a text line, or one paragraph/heading/list item of extracted HTML."""
+
+    text: str
+    gap_before: bool = True
+    bullet: bool = False
+    heading_hint: bool = False
+    kind: Kind = Kind.BODY
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.words)
+
+    @property
+    def terminal(self) -> bool:
+        return bool(_TERMINAL.search(self.text))
+
+
+def make_line(raw: str, gap_before: bool, heading_hint: bool = False) -> Line:
+    text = squash_spaces(raw)
+    bullet = False
+    match = _BULLET.match(text)
+    if match and len(text) > match.end():
+        bullet = True
+        text = text[match.end() :].strip()
+    return Line(
+        text=text,
+        gap_before=gap_before,
+        bullet=bullet,
+        heading_hint=heading_hint,
+        words=_WORD.findall(text),
+    )
+
+
+def has_quote(text: str) -> bool:
+    """A quotation of three words or more, or a paragraph opening with a quote mark."""
+    for match in _QUOTED.finditer(text):
+        if len(_WORD.findall(match.group(1) or match.group(2) or "")) >= 3:
+            return True
+    return bool(_OPENS_WITH_QUOTE.match(text)) and len(_WORD.findall(text)) >= 4
+
+
+def boilerplate_score(line: Line, stop_words: frozenset[str]) -> float:
+    """Evidence that a line talks to the reader about the page rather than reporting news."""
+    n = line.n_words
+    if n == 0:
+        return 10.0
+    score = 2.0 * len(phrases.CALL_TO_ACTION.findall(line.text))
+    if score == 0:
+        return 0.0
+    if _READER.search(line.text):
+        score += 1.0
+    if _URL.search(line.text):
+        score += 1.5
+    if line.text.rstrip().endswith("*"):
+        score += 1.5
+    if not line.terminal:
+        score += 0.5
+    stops = sum(1 for w in line.words if w.lower() in stop_words)
+    if n >= 8 and stops / n >= 0.3 and not _READER.search(line.text):
+        score -= 1.0  # reads like reported prose
+    if n >= 25:
+        score -= 2.0
+    if has_quote(line.text):
+        score -= 3.0
+    return score
+
+
+def _is_prose(line: Line, stop_words: frozenset[str]) -> bool:
+    """A real sentence: long enough, and punctuated or function-word rich like running text."""
+    n = line.n_words
+    if n >= 8 and line.terminal:
+        return True
+    if n >= 12:
+        stops = sum(1 for w in line.words if w.lower() in stop_words)
+        return stops / n >= 0.25
+    return n >= 4 and line.terminal and not line.heading_hint
+
+
+def _base_kind(line: Line, stop_words: frozenset[str]) -> Kind:
+    text = line.text
+    folded = re.sub(r"[^\w\s']", "", text.lower()).strip()
+    if not line.words or folded in phrases.FURNITURE or phrases.FORM_FIELD.match(text):
+        return Kind.BOILERPLATE
+    if line.n_words <= 14 and phrases.CREDIT_LINE.match(text):
+        return Kind.CREDIT
+    if phrases.LINK_PREFIX.match(text):
+        return Kind.LINK
+    if phrases.LINK_LIST_HEADER.match(text):
+        return Kind.LINK
+    if (_DATELINE_META.match(text) and line.n_words <= 14) or _READING_TIME.match(text):
+        return Kind.BOILERPLATE
+    if line.n_words <= 14 and _BYLINE.match(text):
+        return Kind.BYLINE
+    if boilerplate_score(line, stop_words) >= 2.0:
+        return Kind.BOILERPLATE
+    if line.n_words <= 60 and not has_quote(text) and phrases.TRAILING_CREDIT.search(text):
+        return Kind.CAPTION
+    if _AUTHOR_BIO.match(text) and line.n_words <= 60 and not has_quote(text):
+        return Kind.BOILERPLATE
+    if line.heading_hint or not _is_prose(line, stop_words):
+        return Kind.HEADING  # provisional: decided by context below
+    return Kind.BODY
+
+
+def classify(lines: Sequence[Line], stop_words: frozenset[str]) -> list[Line]:
+    """Label every line in place and return them. Context rules run after per-line features."""
+    for line in lines:
+        line.kind = _base_kind(line, stop_words)
+
+    # A credit line makes the line directly above it (same block) a caption.
+    for i, line in enumerate(lines):
+        if line.kind is Kind.CREDIT and i > 0:
+            above = lines[i - 1]
+            adjacent = not line.gap_before
+            short_unpunctuated = above.n_words <= 30 and not above.terminal
+            if above.kind in (Kind.BODY, Kind.HEADING) and (adjacent or short_unpunctuated):
+                above.kind = Kind.CAPTION
+
+    # Under a link-list header, headline-like lines are links until prose resumes.
+    in_links = False
+    for line in lines:
+        if line.kind is Kind.LINK:
+            in_links = phrases.LINK_LIST_HEADER.match(line.text) is not None
+            continue
+        if in_links:
+            if line.kind in (Kind.HEADING,) or (
+                line.kind is Kind.BODY
+                and line.n_words <= 20
+                and not has_quote(line.text)
+                and not line.text.rstrip().endswith(".")
+            ):
+                line.kind = Kind.LINK
+                continue
+            in_links = False
+
+    # Runs of two or more short non-prose lines are menus or tag lists, not headings.
+    i = 0
+    while i < len(lines):
+        if lines[i].kind is Kind.HEADING and not lines[i].heading_hint and not lines[i].bullet:
+            j = i
+            while (
+                j < len(lines)
+                and lines[j].kind is Kind.HEADING
+                and not lines[j].heading_hint
+                and not lines[j].bullet
+            ):
+                j += 1
+            if j - i >= 3 or (j - i == 2 and max(ln.n_words for ln in lines[i:j]) <= 3):
+                for ln in lines[i:j]:
+                    ln.kind = Kind.BOILERPLATE
+            i = j
+        else:
+            i += 1
+
+    # Bullets before the first body paragraph are key points (highlights).
+    first_body = next(
+        (k for k, ln in enumerate(lines) if ln.kind is Kind.BODY and not ln.bullet), None
+    )
+    for k, line in enumerate(lines):
+        if line.bullet and line.kind in (Kind.BODY, Kind.HEADING):
+            if first_body is None or k < first_body:
+                line.kind = Kind.HIGHLIGHT
+            elif line.kind is Kind.HEADING:
+                line.kind = Kind.BODY  # a short list item inside the body is content
+
+    # A provisional heading stays only if body text follows it; trailing ones are page furniture.
+    kept_after = [False] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        kept_after[k] = kept_after[k + 1] or lines[k].kind is Kind.BODY
+    for k, line in enumerate(lines):
+        if line.kind is Kind.HEADING and not kept_after[k + 1]:
+            line.kind = Kind.BOILERPLATE
+    return list(lines)

@@ -1,0 +1,197 @@
+"""Known boilerplate vocabulary. It complements the line features in `lines.py`; it is not the
+classifier. Patterns are anchored and case-insensitive, and match what a page *says to the reader*
+(calls to action, navigation) rather than topics, so a body sentence about, say, a newsletter
+publisher is not dropped for one word.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Photo agencies and credit words whose presence makes a short line a picture credit.
+AGENCIES = (
+    "getty images",
+    "getty",
+    "reuters",
+    "associated press",
+    "ap photo",
+    "ap",
+    "afp",
+    "epa",
+    "epa-efe",
+    "efe",
+    "shutterstock",
+    "alamy",
+    "bloomberg",
+    "anadolu",
+    "anadolu agency",
+    "xinhua",
+    "tass",
+    "sipa",
+    "zuma press",
+    "pa",
+    "pa images",
+    "pa wire",
+    "nurphoto",
+    "sopa images",
+    "lightrocket",
+    "imago",
+    "dpa",
+    "picture alliance",
+    "ansa",
+    "kyodo",
+    "yonhap",
+    "istock",
+    "istockphoto",
+    "unsplash",
+    "wikimedia commons",
+    "the washington post",
+    "the new york times",
+    "handout",
+    "pool",
+    "file photo",
+    "contributor",
+    "staff",
+)
+
+_AGENCY_ALT = "|".join(re.escape(a) for a in sorted(AGENCIES, key=len, reverse=True))
+
+#: A whole line that is a picture credit: "Contributor/Getty Images", "Photo: Reuters",
+#: "(AP Photo/Jane Doe)", "Image credit: NASA", "© EPA-EFE", "John Smith | AFP via Getty Images".
+CREDIT_LINE = re.compile(
+    rf"""^\s*[\(\[]?\s*(
+        (photo(graph)?s?|pictures?|images?|credit|illustration|video|source|foto)
+            (\s+(credit|by|courtesy))?\s*[:/|]\s*.{{1,80}}
+      | (©|\(c\)|copyright)\s*.{{1,80}}
+      | ([\w.'’\- ]{{1,60}}\s*[/|]\s*)?({_AGENCY_ALT})(\s+(photo|images?|via\s+getty\s+images))?
+            (\s*[/|]\s*[\w.'’\- ]{{1,60}})?
+      | [\w.'’\- ]{{1,60}}\s+(for|via)\s+({_AGENCY_ALT})(\s+images)?
+      | (courtesy|handout)\s+(of\s+)?.{{1,60}}
+    )\s*[\)\]]?\.?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: A credit glued to the end of a caption line: "... in Kyiv. (AP Photo/Efrem Lukatsky)".
+TRAILING_CREDIT = re.compile(
+    rf"""(
+        [\(\[]\s*(ap\s+photo|photo|image|credit|pictured)[^\)\]]{{0,80}}[\)\]]
+      | \b(photo(graph)?|image|picture|credit)\s*:\s*[^.]{{1,60}}
+      | [\w.'’\- ]{{1,40}}\s*/\s*({_AGENCY_ALT})(\s+images)?
+      | \|\s*({_AGENCY_ALT})(\s+images)?
+    )\s*\.?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Lines that open with a navigation or cross-promotion label. Multi-word labels may be followed
+#: by the linked headline directly ("See also  When Elon Musk visited ..."); one-word labels
+#: ("Watch", "Latest") need a delimiter, since body sentences can start with those words.
+LINK_PREFIX = re.compile(
+    r"""^\s*[\[\(]?\s*(?:
+      (?:see\s+also|read\s+(?:more|also|next|the\s+full\s+story)|also\s+read
+        |related\s+(?:articles?|stories|content|coverage|reading|links?)
+        |more\s+(?:from|on|about)\s+[^:]{1,40}:|more\s+(?:stories|news|coverage)
+        |recommended\s+for\s+you|you\s+(?:may|might)\s+(?:also\s+)?like
+        |don'?t\s+miss|trending\s+now|most\s+(?:read|popular|viewed)|top\s+stories
+        |watch\s+(?:now|video|live)|listen\s+(?:now|to\s+this\s+(?:article|story))|in\s+pictures
+        |further\s+reading|explore\s+more|editor'?s\s+picks?|popular\s+now|what\s+to\s+read\s+next
+        |click\s+here|continue\s+reading|keep\s+reading|story\s+continues(?:\s+below)?
+      )(?:\s*[\]):—–\-|»›>]|\s+(?=[A-Z0-9“"‘'])|\s*$)
+      | (?:related|recommended|trending|latest|watch|listen|video|gallery|photos|more|also)
+        \s*[\]):—–|»›>]
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Calls to action and page furniture. Matched anywhere in a *short* line only (see lines.py).
+CALL_TO_ACTION = re.compile(
+    r"""\b(
+        subscribe|subscription|subscribers?\s+only|sign\s+up|sign\s+in|log\s+in|login|register\s+(now|here|for\s+free)
+      | newsletters?|inbox|unsubscribe|follow\s+us|like\s+us\s+on|share\s+(this|on|via)|tweet\s+this
+      | click\s+here|tap\s+here|download\s+(our|the)\s+app|get\s+the\s+app|turn\s+on\s+notifications
+      | cookies?|privacy\s+policy|terms\s+of\s+(use|service)|accept\s+all
+      | manage\s+(preferences|settings)
+      | advertisement|advertising|sponsored(\s+content)?|promoted|paid\s+partner|affiliate\s+links?
+      | all\s+rights\s+reserved|copyright|reproduction\s+(is\s+)?prohibited
+      | leave\s+a\s+(reply|comment)|post\s+(a\s+)?comment|add\s+a\s+comment
+      | comments?\s+(are\s+)?(closed|disabled)
+      | required\s+fields|email\s+address\s+will\s+not\s+be\s+published|notify\s+me\s+of
+      | save\s+my\s+name|join\s+the\s+(conversation|discussion)|show\s+comments|view\s+comments
+      | report\s+an?\s+(error|typo|correction)|print\s+this|email\s+this|copy\s+link|link\s+copied
+      | support\s+(our|independent)\s+journalism|donate|become\s+a\s+(member|subscriber)
+      | we\s+use\s+cookies|this\s+site\s+uses|by\s+continuing\s+to\s+(use|browse)
+      | originally\s+(appeared|published)
+      | this\s+(article|story)\s+(was\s+)?(first\s+)?(appeared|published)
+      | skip\s+to\s+(main\s+)?content|back\s+to\s+top|scroll\s+to\s+continue|loading
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Exact-ish short furniture lines (after lower-casing and stripping punctuation).
+FURNITURE = frozenset(
+    {
+        "advertisement",
+        "ad",
+        "ads",
+        "sponsored",
+        "share",
+        "share this",
+        "share this article",
+        "share this story",
+        "facebook",
+        "twitter",
+        "x",
+        "linkedin",
+        "whatsapp",
+        "email",
+        "print",
+        "comments",
+        "comment",
+        "reply",
+        "name",
+        "website",
+        "submit",
+        "post comment",
+        "menu",
+        "search",
+        "home",
+        "close",
+        "open",
+        "next",
+        "previous",
+        "more",
+        "top",
+        "accept",
+        "reject",
+        "ok",
+        "got it",
+        "save",
+        "follow",
+        "copy link",
+        "related",
+        "tags",
+        "topics",
+        "trending",
+        "loading",
+        "continue reading",
+        "read more",
+        "see more",
+        "show more",
+        "load more",
+        "story continues below advertisement",
+        "article continues below",
+        "scroll to continue with content",
+    }
+)
+
+#: Form-field labels of a comment form: "Name *", "Email *", "Comment *".
+FORM_FIELD = re.compile(r"^\s*(name|e-?mail|website|url|comment|message)\s*\*?\s*:?\s*$", re.I)
+
+#: Headers that introduce a list of links to other stories; what follows them is a link list.
+LINK_LIST_HEADER = re.compile(
+    r"""^\s*(related(\s+\w+)?|more\s+(from|on|about|stories|news)\b.*|recommended(\s+for\s+you)?
+      | read\s+(more|next)|you\s+(may|might)\s+(also\s+)?like|most\s+(read|popular|viewed)
+      | top\s+stories|trending(\s+now)?|latest(\s+news)?|editor'?s\s+picks?|popular\s+now|see\s+also
+      | further\s+reading|what\s+to\s+read\s+next|also\s+in\s+the\s+news|in\s+other\s+news
+    )\s*:?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
