@@ -19,6 +19,7 @@ import base64
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -335,6 +337,22 @@ def s3_answers(endpoints: Endpoints = Endpoints()) -> bool:
         return False
 
 
+def _weed_volume_registered() -> bool:
+    """Whether our SeaweedFS master knows a volume server. S3 answers list requests before that,
+    but reads and writes of objects fail until the volume server has sent its first heartbeat."""
+    url = f"http://127.0.0.1:{WEED_MASTER_PORT}/dir/status"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            topology = json.load(response).get("Topology", {})
+    except (OSError, ValueError):
+        return False
+    return any(
+        rack.get("DataNodes")
+        for dc in topology.get("DataCenters") or []
+        for rack in dc.get("Racks") or []
+    )
+
+
 def _wait(what: str, check: Any, proc: Managed | None, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -494,8 +512,12 @@ def _weed_cmd(layout: Layout) -> list[str]:
         f"-dir={layout.weed_state / 'data'}",
         f"-master.port={WEED_MASTER_PORT}",
         "-master.volumeSizeLimitMB=64",
+        # A single master elects itself; the default 10 s timeout only delays every restart.
+        "-master.electionTimeout=1s",
         f"-volume.port={WEED_VOLUME_PORT}",
-        "-volume.max=32",
+        # Each bucket is its own collection with its own volumes (sparse files, at most 64 MB):
+        # 0 lets the store size the count from free disk space, so many test buckets fit.
+        "-volume.max=0",
         "-volume.preStopSeconds=1",
         f"-filer.port={WEED_FILER_PORT}",
         "-s3",
@@ -516,14 +538,23 @@ def start_s3(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> b
     if proc.pid() is None:
         install_weed(layout)
         (layout.weed_state / "data").mkdir(parents=True, exist_ok=True)
-        proc.start(_weed_cmd(layout), cwd=layout.weed_state)
+        # One volume per new collection instead of 7: tests create many small buckets.
+        growth = {"WEED_MASTER_VOLUME_GROWTH_COPY_1": "1"}
+        proc.start(_weed_cmd(layout), cwd=layout.weed_state, env=growth)
         started = True
-    _wait("SeaweedFS S3", lambda: s3_answers(endpoints), proc, START_TIMEOUT_S)
+    _wait(
+        "SeaweedFS S3",
+        lambda: s3_answers(endpoints) and (not started or _weed_volume_registered()),
+        proc,
+        START_TIMEOUT_S,
+    )
     return started
 
 
 def stop_s3(layout: Layout = Layout()) -> bool:
-    return weed_process(layout).stop()
+    # `weed server` stops its volume server first, and its filer then waits 15 s trying to flush
+    # a metadata log into it; data is already safe by then, so cut that wait short.
+    return weed_process(layout).stop(timeout_s=6.0)
 
 
 def ensure_bucket(endpoints: Endpoints, name: str, timeout_s: float = 60.0) -> None:
@@ -625,6 +656,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "up":
             t0 = time.monotonic()
             started = up(layout, endpoints)
+            # A developer asked for them: a test session that started them must not stop them.
+            for marker in layout.state.glob("*.test-owned"):
+                marker.unlink(missing_ok=True)
             print(
                 f"# services up in {time.monotonic() - t0:.1f}s "
                 f"(started: {', '.join(sorted(started)) or 'none, already running'}); "
