@@ -187,3 +187,12 @@ def test_pathological_inputs_return_fast(text: str) -> None:
     assert time.perf_counter() - started < 2.0
     for q in quotes:
         assert 0 <= q.start < q.end <= len(text)
+
+
+def test_pathological_input_through_the_stage_with_a_parse() -> None:
+    text = ('He said "' * 3000) + "\n\n" + ("\u201cok\u201d, she said. " * 1500)
+    started = time.perf_counter()
+    item = _run(text, entities=False)
+    assert time.perf_counter() - started < 20.0
+    for q in item.quotes:
+        assert 0 <= q.start < q.end <= len(text)

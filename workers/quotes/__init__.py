@@ -39,10 +39,9 @@ class QuoteStage:
             nlp = load_nlp(self.settings.spacy_model)
             limit = self.settings.max_nlp_chars
             texts = [cut(item.cleaned.text, limit) for item in need if item.cleaned is not None]
-            for item, doc in zip(
-                need, nlp.pipe(texts, batch_size=self.settings.nlp_batch_size), strict=True
-            ):
-                docs[id(item)] = doc
+            parsed = nlp.pipe(texts, batch_size=self.settings.nlp_batch_size)
+            for item, parse in zip(need, parsed, strict=True):
+                docs[id(item)] = parse
         for item in batch:
             if item.cleaned is None:
                 item.quotes = []

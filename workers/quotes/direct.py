@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from schemas import Speaker
 from workers.quotes.cues import REPORTING_LEMMAS
 from workers.quotes.marks import MarkedSpan
-from workers.quotes.speakers import EntityIndex, make_speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -41,6 +40,7 @@ class Candidate:
     cue: str | None = None
     attributed: bool = False  # a cue of its own (not inherited)
     cue_at: int | None = None  # char offset of the cue word
+    subj: Token | None = None  # the speaker's token, resolved to a Speaker in text order
     keep: bool = False
 
     @property
@@ -83,7 +83,15 @@ def is_title_like(text: str) -> bool:
 
 
 def _is_cue(tok: Token) -> bool:
-    return tok.lemma_.lower() in REPORTING_LEMMAS and tok.pos_ in {"VERB", "AUX"}
+    if tok.pos_ not in {"VERB", "AUX"}:
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in REPORTING_LEMMAS or (lemma in {"shoot", "fire", "hit"} and _has_back(tok))
+
+
+def _has_back(tok: Token) -> bool:
+    """'shot back', 'hit back', 'fired back': a retort."""
+    return any(c.lower_ == "back" and c.dep_ in {"prt", "advmod"} for c in tok.children)
 
 
 def _according_to(tok: Token) -> Token | None:
@@ -169,45 +177,54 @@ def _before_window(idx: TokenIndex, start: int, p_start: int) -> list[Token]:
     return out
 
 
+def _lead_in_subject(before: list[Token]) -> tuple[Token, Token] | None:
+    """'Their spokesman, Derek Holm, put it bluntly: “…”': with a colon, the subject of the
+    lead-in clause is the speaker even without a speech verb."""
+    for tok in before:
+        if tok.dep_ in {"nsubj"} and tok.head in before and tok.head.pos_ in {"VERB", "AUX"}:
+            return tok.head, tok
+    return None
+
+
 def attribute(
     cands: list[Candidate],
     text: str,
     bounds: list[Span],
     doc: Doc | None,
-    index: EntityIndex,
 ) -> None:
-    """Find cue and speaker of each candidate in place; merge split quotes."""
+    """Find the cue and the speaker token of each candidate, in place."""
     if doc is None:
         return
     idx = TokenIndex(doc)
-    quote_spans = [(c.start, c.end) for c in cands]
     for cand in cands:
         if cand.end > idx.limit:
             continue
         p_start, p_end = bounds[cand.paragraph]
-        content = cand.span.text(text)
+        content = cand.span.text(text).rstrip()
         after = _after_window(idx, cand.end, p_end)
         lo_tok = idx.first_at_or_after(p_start)
         hi_tok = idx.first_at_or_after(p_end)
         found = None
-        ends_open = bool(_TRAILING_OPEN.search(content)) or content.rstrip()[-1:] in "?!"
+        ends_open = bool(_TRAILING_OPEN.search(content)) or content[-1:] in {"?", "!"}
         follows = text[cand.end : cand.end + 2].lstrip()[:1]
-        lower_next = bool(after) and after[0].text[:1].islower()
-        if after and (ends_open or follows in {",", ""} or lower_next or follows.islower()):
+        if after and (ends_open or follows == ","):
             found = _find_cue(after, lo_tok, hi_tok)
         if found is None:
             before = _before_window(idx, cand.start, p_start)
             gap = text[before[-1].idx + len(before[-1].text) : cand.start] if before else ""
+            last = before[-1].text if before else ""
             if before and (
-                gap.strip() in {",", ":"}
-                or before[-1].text in {",", ":", "that"}
-                or _is_cue(before[-1])
+                gap.strip() in {",", ":"} or last in {",", ":", "that"} or _is_cue(before[-1])
             ):
                 found = _find_cue(list(reversed(before)), lo_tok, hi_tok)
+                if found is None and (last == ":" or gap.strip() == ":"):
+                    lead = _lead_in_subject(before)
+                    if lead is not None:
+                        found = (lead[0], lead[1], lead[0].text)
         if found is not None:
             cue_tok, subj, cue = found
             cand.cue_at = cue_tok.idx
-            cand.speaker = make_speaker(subj, index, quote_spans, floor=0)
+            cand.subj = subj
             cand.cue = cue
             cand.attributed = True
 

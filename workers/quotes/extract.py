@@ -21,7 +21,7 @@ from workers.quotes.direct import (
 )
 from workers.quotes.marks import find_marked_spans, paragraph_bounds
 from workers.quotes.reported import Reported, find_reported
-from workers.quotes.speakers import EntityIndex
+from workers.quotes.speakers import EntityIndex, SpeakerResolver
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -51,6 +51,13 @@ def _is_utterance(cand: Candidate, text: str, doc: Doc | None) -> bool:
     return True
 
 
+def _is_sentence(cand: Candidate, text: str) -> bool:
+    """A verbless sentence right after a quote of the same speaker ('Not their money, but some
+    justice.') is speech too; a verbless phrase on its own is more likely a slogan or term."""
+    content = cand.span.text(text).rstrip()
+    return word_count(content) >= 3 and content[-1:] in {".", "!", "?", "…"}
+
+
 def _keep_attributed(cand: Candidate, text: str) -> bool:
     content = cand.span.text(text)
     return word_count(content) >= 1 and not (word_count(content) <= 3 and is_title_like(content))
@@ -70,19 +77,24 @@ def extract_quotes(
         Candidate(span, max(0, bisect.bisect_right(para_starts, span.start) - 1))
         for span in find_marked_spans(text, bounds)
     ]
-    index = EntityIndex(entities, text)
-    attribute(cands, text, bounds, doc, index)
+    attribute(cands, text, bounds, doc)
     cands = merge_split(cands, text)
+    prev: Candidate | None = None
     for cand in cands:
         if cand.attributed:
             cand.keep = _keep_attributed(cand, text)
         else:
-            cand.keep = _standalone(cand, text, bounds) and _is_utterance(cand, text, doc)
+            runs_on = prev is not None and prev.keep and prev.paragraph == cand.paragraph
+            cand.keep = _standalone(cand, text, bounds) and (
+                _is_utterance(cand, text, doc) or (runs_on and _is_sentence(cand, text))
+            )
+        prev = cand
     kept = [c for c in cands if c.keep]
     reported: list[Reported] = []
     if doc is not None:
-        reported = find_reported(doc, bounds, [(c.start, c.end) for c in kept], index)
-    _inherit_speakers(kept, reported)
+        reported = find_reported(doc, bounds, [(c.start, c.end) for c in kept])
+    resolver = SpeakerResolver(EntityIndex(entities, text), [(c.start, c.end) for c in kept])
+    speakers = _assign_speakers(kept, reported, resolver, bounds, doc)
     quotes = [
         Quote(
             text=c.span.text(text),
@@ -100,7 +112,7 @@ def extract_quotes(
             start=r.start,
             end=r.end,
             kind=QuoteKind.INDIRECT,
-            speaker=r.speaker,
+            speaker=speakers.get(id(r)),
             cue=r.cue,
         )
         for r in reported
@@ -109,20 +121,52 @@ def extract_quotes(
     return quotes
 
 
-def _inherit_speakers(kept: list[Candidate], reported: list[Reported]) -> None:
-    """An unattributed quote belongs to the last speaker, if that speaker spoke in the same or the
-    previous paragraph."""
-    events: list[tuple[int, int, Speaker | None, Candidate | None]] = [
-        (c.start, c.paragraph, c.speaker, c) for c in kept
+def _assign_speakers(
+    kept: list[Candidate],
+    reported: list[Reported],
+    resolver: SpeakerResolver,
+    bounds: list[Span],
+    doc: Doc | None,
+) -> dict[int, Speaker]:
+    """Speakers in text order, so pronouns and uncued quotes see the speakers before them.
+    Direct quotes get theirs set on the candidate; reported ones are returned by object id."""
+    out: dict[int, Speaker] = {}
+    events: list[tuple[int, Candidate | Reported]] = [
+        (c.cue_at if c.cue_at is not None and c.cue_at < c.start else c.start, c) for c in kept
     ]
-    events += [(r.cue_at, r.paragraph, r.speaker, None) for r in reported]
+    events += [(r.cue_at, r) for r in reported]
     events.sort(key=lambda e: e[0])
-    last: tuple[int, Speaker] | None = None
-    for _, para, speaker, cand in events:
-        if cand is not None and not cand.attributed:
-            if last is not None and para - last[0] <= 1:
-                cand.speaker = last[1]
-                last = (para, last[1])
-            continue
-        if speaker is not None:
-            last = (para, speaker)
+    for _, event in events:
+        if isinstance(event, Reported):
+            out[id(event)] = resolver.resolve(event.subj, event.paragraph)
+        elif event.subj is not None:
+            event.speaker = resolver.resolve(event.subj, event.paragraph)
+        else:
+            event.speaker = resolver.last(event.paragraph)
+            if event.speaker is None and doc is not None:
+                event.speaker = _previous_subject(event, resolver, bounds, doc)
+            if event.speaker is not None:
+                resolver.remember(event.speaker, event.paragraph)
+    return out
+
+
+def _previous_subject(
+    cand: Candidate, resolver: SpeakerResolver, bounds: list[Span], doc: Doc
+) -> Speaker | None:
+    """A speech that opens a paragraph with no cue, after a paragraph introducing a person
+    ('Fiona Grant set out her plan.' / “For thirty years …”): that person speaks."""
+    if cand.paragraph == 0 or cand.start != bounds[cand.paragraph][0]:
+        return None
+    p_start, p_end = bounds[cand.paragraph - 1]
+    span = doc.char_span(p_start, min(p_end, len(doc.text)), alignment_mode="contract")
+    if span is None:
+        return None
+    for tok in reversed(span):
+        if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT":
+            speaker = resolver.resolve(tok, cand.paragraph - 1)
+            entity = resolver.index.by_id(speaker.entity_id)
+            if entity is not None and entity.type.value == "PERSON":
+                return speaker
+            resolver.recent.pop()
+            return None
+    return None

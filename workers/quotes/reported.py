@@ -8,12 +8,11 @@ sentence across a paragraph break.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from schemas import Speaker
 from workers.quotes.cues import INDIRECT_LEMMAS
-from workers.quotes.speakers import EntityIndex, make_speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -28,13 +27,15 @@ class Reported:
     start: int
     end: int
     paragraph: int
-    speaker: Speaker | None
+    subj: Token
     cue: str
     cue_at: int
 
 
 def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
-    return any(s < end and start < e for s, e in spans)
+    """`spans` are sorted and disjoint, so only the last one starting before `end` can overlap."""
+    i = bisect.bisect_left(spans, (end, end)) - 1
+    return i >= 0 and spans[i][1] > start
 
 
 def _trim(tokens: list[Token]) -> tuple[int, int] | None:
@@ -51,16 +52,30 @@ def _trim(tokens: list[Token]) -> tuple[int, int] | None:
 
 
 def _paragraph_of(pos: int, bounds: list[Span]) -> int:
-    for i, (s, e) in enumerate(bounds):
-        if s <= pos < e:
-            return i
-    return -1
+    i = bisect.bisect_right(bounds, (pos, len(bounds) and bounds[-1][1] + 1)) - 1
+    return i if i >= 0 and bounds[i][0] <= pos < bounds[i][1] else -1
+
+
+def _sentence(tok: Token, reach: int = 80) -> tuple[int, int]:
+    """Token range of the sentence around `tok`, found locally (Token.sent walks the whole
+    sentence, which hostile input can make as long as the document)."""
+    doc = tok.doc
+    lo = tok.i
+    while lo > 0 and tok.i - lo < reach and not doc[lo].is_sent_start:
+        lo -= 1
+    hi = tok.i + 1
+    while hi < len(doc) and hi - tok.i < reach and not doc[hi].is_sent_start:
+        hi += 1
+    return lo, hi
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in {"nsubj"}:
-            return child
+    """The nearest subject before the verb (the parser sometimes gives two: 'paediatrician
+    Dr. Ayesha Malik warned'), else one after it."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    left = [c for c in subjects if c.i < verb.i]
+    if left or subjects:
+        return left[-1] if left else subjects[0]
     if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb:
         return _subject(verb.head)
     if verb.dep_ == "relcl":
@@ -68,11 +83,72 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _complements(verb: Token) -> list[Token]:
+    """Clauses a speech verb reports: its ccomp, or a that-clause hung on the noun of a
+    prepositional phrase the parser attached it to ('said in a statement that …')."""
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if comps:
+        return comps
+    for prep in verb.children:
+        if prep.dep_ != "prep":
+            continue
+        for pobj in prep.children:
+            for clause in pobj.children:
+                if clause.dep_ in {"acl", "ccomp", "relcl"} and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
+                ):
+                    return [clause]
+    return []
+
+
+#: A reported clause longer than this is a parse gone wrong (and would cost quadratic time on
+#: hostile input, where one "sentence" holds thousands of speech verbs).
+MAX_CLAUSE_TOKENS = 150
+
+
+def _clause(doc: Doc, lo: int, hi: int, p_start: int, p_end: int) -> list[Token]:
+    """Tokens lo..hi (inclusive) inside the paragraph, or none if the range is implausibly long."""
+    if hi - lo >= MAX_CLAUSE_TOKENS:
+        return []
+    return [t for t in doc[lo : hi + 1] if p_start <= t.idx < p_end]
+
+
+def _content_tokens(verb: Token, comp: Token, p_start: int, p_end: int) -> list[Token]:
+    """The complement's tokens, extended over a coordinated clause that continues the report
+    ('said it was too early, and the ceasefire was conditional'): the parser hangs that clause on
+    the speech verb, but it has its own subject and no speech verb of its own."""
+    lo, hi = comp.left_edge.i, comp.right_edge.i
+    if comp.i > verb.i:
+        for conj in verb.children:
+            if (
+                conj.dep_ == "conj"
+                and conj.i > comp.i
+                and conj.lemma_.lower() not in INDIRECT_LEMMAS
+                and any(
+                    c.dep_ in {"nsubj", "nsubjpass", "expl"} and c.lower_ not in _SPEAKER_PRONOUNS
+                    for c in conj.children
+                )
+            ):
+                hi = max(hi, conj.right_edge.i)
+    return _clause(verb.doc, lo, hi, p_start, p_end)
+
+
+_SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
+
+
+def _parenthetical(verb: Token, p_start: int, p_end: int) -> list[Token] | None:
+    """'The plan will cost $310 million, the agency said, much of it …': a speech verb the parser
+    made a parataxis of the reported clause; the content is that clause up to the cue."""
+    host = verb.head
+    if verb.dep_ != "parataxis" or host.i > verb.i:
+        return None
+    return _clause(verb.doc, host.left_edge.i, verb.left_edge.i - 1, p_start, p_end)
+
+
 def find_reported(
     doc: Doc,
     bounds: list[Span],
     direct_spans: list[Span],
-    index: EntityIndex,
 ) -> list[Reported]:
     """All reported-speech clauses in `doc`, in order."""
     found: list[Reported] = []
@@ -86,29 +162,30 @@ def find_reported(
         if _overlaps(tok.idx, tok.idx + 1, direct_spans):
             continue
         if tok.lower_ == "according":
-            rep = _according(tok, para, p_start, p_end, direct_spans, index)
+            rep = _according(tok, para, p_start, p_end, direct_spans)
             if rep:
                 found.append(rep)
             continue
-        if tok.lemma_.lower() not in INDIRECT_LEMMAS:
+        lemma = tok.lemma_.lower()
+        retort = lemma in {"shoot", "hit", "fire"} and any(c.lower_ == "back" for c in tok.children)
+        if lemma not in INDIRECT_LEMMAS and not retort:
             continue
         if any(c.dep_ == "neg" for c in tok.children):
-            continue
-        comps = [c for c in tok.children if c.dep_ == "ccomp"]
-        if not comps:
             continue
         subj = _subject(tok)
         if subj is None or not (p_start <= subj.idx < p_end):
             continue
-        for comp in comps:
-            toks = [t for t in comp.subtree if p_start <= t.idx < p_end]
+        contents = [_content_tokens(tok, c, p_start, p_end) for c in _complements(tok)]
+        side = _parenthetical(tok, p_start, p_end)
+        if side is not None:
+            contents.append(side)
+        for toks in contents:
             span = _trim(toks)
             if span is None or _overlaps(span[0], span[1], direct_spans):
                 continue
             if span[0] <= subj.idx < span[1]:
                 continue
-            speaker = make_speaker(subj, index, direct_spans)
-            found.append(Reported(span[0], span[1], para, speaker, tok.text, tok.idx))
+            found.append(Reported(span[0], span[1], para, subj, tok.text, tok.idx))
             break
     return found
 
@@ -119,7 +196,6 @@ def _according(
     p_start: int,
     p_end: int,
     direct_spans: list[Span],
-    index: EntityIndex,
 ) -> Reported | None:
     doc = tok.doc
     if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
@@ -128,15 +204,15 @@ def _according(
     heads = [c for c in to.children if c.dep_ == "pobj"]
     if not heads:
         return None
-    phrase = list(tok.subtree) if tok.head is not tok else [tok]
-    ph_start = min(t.i for t in [*phrase, to, *heads[0].subtree])
-    ph_end = max(t.i for t in [*phrase, to, *heads[0].subtree])
-    sent = tok.sent
-    before = [t for t in doc[sent.start : ph_start] if p_start <= t.idx < p_end]
-    after = [t for t in doc[ph_end + 1 : sent.end] if p_start <= t.idx < p_end]
+    ph_start = min(tok.left_edge.i, heads[0].left_edge.i, tok.i)
+    ph_end = max(tok.right_edge.i, heads[0].right_edge.i, to.i)
+    if ph_end - ph_start > MAX_CLAUSE_TOKENS:
+        return None
+    s_start, s_end = _sentence(tok)
+    before = [t for t in doc[s_start:ph_start] if p_start <= t.idx < p_end]
+    after = [t for t in doc[ph_end + 1 : s_end] if p_start <= t.idx < p_end]
     part = after if len(after) > len(before) else before
     span = _trim(part)
     if span is None or _overlaps(span[0], span[1], direct_spans):
         return None
-    speaker = make_speaker(heads[0], index, direct_spans)
-    return Reported(span[0], span[1], para, speaker, "according to", tok.idx)
+    return Reported(span[0], span[1], para, heads[0], "according to", tok.idx)

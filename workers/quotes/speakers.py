@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from schemas import Entity, EntityType, Speaker
 from workers.quotes.cues import (
@@ -45,6 +46,8 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
         else:
             right_tok = max(right_tok, child.right_edge.i)
     doc = head.doc
+    left_tok = max(left_tok, head.i - 12)  # a speaker phrase is short; a longer one is a misparse
+    right_tok = min(right_tok, head.i + 12)
     # Stop at punctuation inside the gathered range (a comma starts an aside).
     for i in range(head.i + 1, right_tok + 1):
         if doc[i].is_punct and doc[i].text not in {".", "-", "'", "’"}:
@@ -90,6 +93,34 @@ class EntityIndex:
         self._refs = refs
         self._starts = [r.start for r in refs]
         self._gender = _genders(entities, text)
+        self._by_id = {e.id: e for e in entities}
+
+    def by_id(self, entity_id: str | None) -> Entity | None:
+        return self._by_id.get(entity_id) if entity_id else None
+
+    def gender(self, entity_id: str | None) -> str | None:
+        return self._gender.get(entity_id) if entity_id else None
+
+    def is_person(self, entity: Entity) -> bool:
+        """PERSON, or a name the tagger mislabelled but whose first name is a known one."""
+        return entity.type is EntityType.PERSON or (
+            entity.type is EntityType.ORG and entity.id in self._gender
+        )
+
+    def other_person_between(
+        self, start: int, end: int, entity_id: str | None, excluded: list[Span]
+    ) -> bool:
+        """Is another person named between `start` and `end` (outside quotes)? Then a pronoun
+        after it more likely means that person than an earlier speaker."""
+        i = bisect.bisect_right(self._starts, start)
+        for ref in self._refs[i:]:
+            if ref.start >= end:
+                break
+            if ref.entity.id == entity_id or not self.is_person(ref.entity):
+                continue
+            if not any(s <= ref.start < e for s, e in excluded):
+                return True
+        return False
 
     def overlapping(self, start: int, end: int) -> Entity | None:
         """The entity with a mention overlapping [start, end); the longest mention wins."""
@@ -114,7 +145,7 @@ class EntityIndex:
         for ref in reversed(self._refs[:i]):
             if ref.start < floor:
                 break
-            if ref.end > before or ref.entity.type is not EntityType.PERSON:
+            if ref.end > before or not self.is_person(ref.entity):
                 continue
             if any(s <= ref.start < e for s, e in excluded):
                 continue
@@ -126,10 +157,11 @@ class EntityIndex:
 
 
 def _genders(entities: list[Entity], text: str) -> dict[str, str]:
-    """Gender evidence from honorifics right before a mention (Mr., Ms., Queen)."""
+    """Gender evidence for pronoun matching: an honorific right before a mention (Mr., Ms.),
+    else the first name looked up in gender-guesser's name table."""
     out: dict[str, str] = {}
     for ent in entities:
-        if ent.type is not EntityType.PERSON:
+        if ent.type not in (EntityType.PERSON, EntityType.ORG):
             continue
         for m in ent.mentions:
             before = text[max(0, m.start - 12) : m.start].split()
@@ -138,7 +170,74 @@ def _genders(entities: list[Entity], text: str) -> dict[str, str]:
                 out[ent.id] = "m"
             elif word in FEMALE_TITLES:
                 out[ent.id] = "f"
+        if ent.id not in out:
+            guess = first_name_gender(ent.name)
+            if guess:
+                out[ent.id] = guess
     return out
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    import gender_guesser.detector as gender
+
+    return gender.Detector(case_sensitive=False)
+
+
+def first_name_gender(name: str) -> str | None:
+    words = [w for w in name.split() if w.lower().rstrip(".") not in _HONORIFICS]
+    if len(words) < 2:
+        return None  # a surname alone says nothing
+    guess = _detector().get_gender(words[0])
+    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(guess)
+
+
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "professor", "president"})
+
+#: Head nouns of speakers that are institutions, which "he"/"she" cannot stand for.
+_INSTITUTIONS = frozenset(
+    [
+        "company",
+        "ministry",
+        "agency",
+        "government",
+        "office",
+        "department",
+        "council",
+        "board",
+        "union",
+        "court",
+        "police",
+        "report",
+        "statement",
+        "study",
+        "survey",
+        "group",
+        "firm",
+        "bank",
+        "airline",
+        "club",
+        "university",
+        "hospital",
+        "museum",
+        "zoo",
+        "newspaper",
+        "times",
+        "paper",
+        "authority",
+        "service",
+        "committee",
+        "commission",
+        "party",
+        "organization",
+        "organisation",
+        "institute",
+        "operator",
+        "operators",
+        "companies",
+        "officials",
+    ]
+)
 
 
 def resolve_relative(tok: Token) -> Token:
@@ -152,19 +251,94 @@ def resolve_relative(tok: Token) -> Token:
     return tok
 
 
-def make_speaker(
-    head: Token, index: EntityIndex, quote_spans: list[Span], floor: int = 0
-) -> Speaker:
-    """Speaker for the subject token `head`: a pronoun becomes its antecedent's mention."""
-    head = resolve_relative(head)
-    lower = head.lower_
-    if head.pos_ == "PRON" and lower in PERSON_PRONOUNS:
-        ref = index.antecedent(head.idx, lower, quote_spans, floor)
+def named_head(head: Token) -> Token:
+    """'His coach, Natalia Voronova,' and 'the lead author, glaciologist Dr. Marta Kessel': a
+    common-noun subject with a name in apposition (possibly nested) is that named person."""
+    if head.pos_ == "PROPN":
+        return head
+    for child in head.children:
+        if child.dep_ == "appos":
+            if child.pos_ == "PROPN":
+                return child
+            inner = named_head(child)
+            if inner.pos_ == "PROPN":
+                return inner
+    return head
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A speaker plus what pronoun resolution needs to know about it."""
+
+    speaker: Speaker
+    paragraph: int
+    gender: str | None
+    person: bool
+    at: int  # where the speaker was named or referred to
+
+
+class SpeakerResolver:
+    """Builds speakers in text order, remembering recent ones: a "she said" in the same or the
+    next paragraph as another speaker most often is that speaker (news prose introduces a person,
+    then quotes them), so the recent speaker is preferred over the nearest name."""
+
+    def __init__(self, index: EntityIndex, quote_spans: list[Span]) -> None:
+        self.index = index
+        self.quote_spans = quote_spans
+        self.recent: list[Resolved] = []
+
+    def remember(
+        self, speaker: Speaker, paragraph: int, head: Token | None = None, at: int | None = None
+    ) -> None:
+        entity = self.index.by_id(speaker.entity_id)
+        gender = self.index.gender(speaker.entity_id)
+        if entity is not None:
+            person = self.index.is_person(entity)
+        elif head is not None:
+            person = head.tag_ in {"NN", "NNP"} and head.lower_ not in _INSTITUTIONS
+        else:
+            person = False
+        where = at if at is not None else head.idx if head is not None else speaker.end
+        self.recent.append(Resolved(speaker, paragraph, gender, person, where))
+
+    def last(self, paragraph: int) -> Speaker | None:
+        if self.recent and paragraph - self.recent[-1].paragraph <= 1:
+            return self.recent[-1].speaker
+        return None
+
+    def resolve(self, subj: Token, paragraph: int) -> Speaker:
+        head = named_head(resolve_relative(subj))
+        lower = head.lower_
+        if head.pos_ == "PRON" and lower in PERSON_PRONOUNS:
+            speaker = self._pronoun(head, lower, paragraph)
+            self.remember(speaker, paragraph, at=head.idx)
+            return speaker
+        start, end = phrase_bounds(head)
+        h_start, h_end = head_bounds(head)
+        entity = self.index.overlapping(h_start, h_end)
+        speaker = Speaker(
+            text=head.doc.text[start:end],
+            start=start,
+            end=end,
+            entity_id=entity.id if entity else None,
+        )
+        self.remember(speaker, paragraph, head)
+        return speaker
+
+    def _pronoun(self, tok: Token, lower: str, paragraph: int) -> Speaker:
+        want = "m" if lower in MALE_PRONOUNS else "f"
+        for prior in reversed(self.recent[-3:]):
+            if paragraph - prior.paragraph > 1:
+                break
+            if (
+                prior.person
+                and prior.gender in (None, want)
+                and not self.index.other_person_between(
+                    prior.at, tok.idx, prior.speaker.entity_id, self.quote_spans
+                )
+            ):
+                return prior.speaker
+        ref = self.index.antecedent(tok.idx, lower, self.quote_spans)
         if ref is not None:
             return Speaker(text=ref.text, start=ref.start, end=ref.end, entity_id=ref.entity.id)
-        return Speaker(text=head.text, start=head.idx, end=head.idx + len(head.text))
-    start, end = phrase_bounds(head)
-    h_start, h_end = head_bounds(head)
-    entity = index.overlapping(h_start, h_end)
-    text = head.doc.text[start:end]
-    return Speaker(text=text, start=start, end=end, entity_id=entity.id if entity else None)
+        return Speaker(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text))
