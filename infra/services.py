@@ -8,6 +8,7 @@ writes stays under `.services/` (data, logs, pid files) and `.tools/` (the built
     python infra/services.py down      # stop what `up` started (by pid file, nothing else)
     python infra/services.py status    # which services answer
     python infra/services.py install   # only fetch the Kafka jars and build weed
+    python infra/services.py init      # topics + bucket on the services named by the environment
 
 The project code never imports this: it reads the standard environment (`.env.services`).
 """
@@ -27,6 +28,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -67,6 +69,30 @@ class Endpoints:
     topic: str = "raw-articles"
     dlq_topic: str = "raw-articles.dlq"
     topic_partitions: int = 3
+
+    @classmethod
+    def from_env(cls) -> Endpoints:
+        """The endpoints named by the standard environment (containers, remote set-ups), with
+        the local defaults for anything unset."""
+        base = cls()
+
+        def get(*names: str, default: str) -> str:
+            for name in names:
+                value = os.environ.get(name, "").strip()
+                if value:
+                    return value
+            return default
+
+        return cls(
+            kafka_bootstrap=get("KAFKA_BOOTSTRAP_SERVERS", default=base.kafka_bootstrap),
+            s3_endpoint=get("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", default=base.s3_endpoint),
+            access_key=get("AWS_ACCESS_KEY_ID", default=base.access_key),
+            secret_key=get("AWS_SECRET_ACCESS_KEY", default=base.secret_key),
+            region=get("AWS_REGION", "AWS_DEFAULT_REGION", default=base.region),
+            bucket=get("NEWSFLOW_BUCKET", default=base.bucket),
+            topic=get("NEWSFLOW_TOPIC", default=base.topic),
+            dlq_topic=get("NEWSFLOW_DLQ_TOPIC", default=base.dlq_topic),
+        )
 
     def env(self) -> dict[str, str]:
         """The standard variables the project (and boto3 / kafka clients) read."""
@@ -308,8 +334,9 @@ def _port_open(host: str, port: int, timeout_s: float = 0.5) -> bool:
 
 def kafka_answers(endpoints: Endpoints = Endpoints()) -> bool:
     """True when a broker accepts connections and serves metadata."""
-    host, _, port = endpoints.kafka_bootstrap.rpartition(":")
-    if not _port_open(host, int(port)):
+    first = endpoints.kafka_bootstrap.split(",")[0].strip()
+    host, _, port = first.rpartition(":")
+    if not _port_open(host or "localhost", int(port or 9092)):
         return False
     try:
         admin = endpoints.kafka_admin()
@@ -326,9 +353,9 @@ def kafka_answers(endpoints: Endpoints = Endpoints()) -> bool:
 
 def s3_answers(endpoints: Endpoints = Endpoints()) -> bool:
     """True when the S3 endpoint accepts a signed request with our credentials."""
-    host_port = endpoints.s3_endpoint.split("://", 1)[-1]
-    host, _, port = host_port.rpartition(":")
-    if not _port_open(host, int(port)):
+    url = urllib.parse.urlsplit(endpoints.s3_endpoint)
+    default_port = 443 if url.scheme == "https" else 80
+    if not _port_open(url.hostname or "localhost", url.port or default_port):
         return False
     try:
         endpoints.s3_client().list_buckets()
@@ -611,6 +638,16 @@ def env_text(endpoints: Endpoints) -> str:
     return "\n".join(lines) + "\n"
 
 
+def create_resources(endpoints: Endpoints, timeout_s: float = START_TIMEOUT_S) -> None:
+    """Wait for both services, then create the topics and the bucket (idempotent). Also what the
+    one-shot `init` container of docker-compose.yml runs against the standard environment."""
+    _wait("Kafka", lambda: kafka_answers(endpoints), None, timeout_s)
+    _wait("S3", lambda: s3_answers(endpoints), None, timeout_s)
+    ensure_topic(endpoints, endpoints.topic, endpoints.topic_partitions)
+    ensure_topic(endpoints, endpoints.dlq_topic, 1)
+    ensure_bucket(endpoints, endpoints.bucket)
+
+
 def up(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> set[str]:
     """Install (cached), start what is not answering, create topics and bucket, write the env
     file. Returns the names of the services this call started."""
@@ -620,9 +657,7 @@ def up(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> set[str
             started.add("kafka")
         if start_s3(layout, endpoints):
             started.add("s3")
-        ensure_topic(endpoints, endpoints.topic, endpoints.topic_partitions)
-        ensure_topic(endpoints, endpoints.dlq_topic, 1)
-        ensure_bucket(endpoints, endpoints.bucket)
+        create_resources(endpoints)
         layout.env_file.write_text(env_text(endpoints))
         return started
 
@@ -641,7 +676,7 @@ def down(layout: Layout = Layout(), which: set[str] | None = None) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "status", "install", "env"])
+    parser.add_argument("command", choices=["up", "down", "status", "install", "env", "init"])
     args = parser.parse_args(argv)
     layout, endpoints = Layout(), Endpoints()
     try:
@@ -668,6 +703,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "down":
             stopped = down(layout)
             print(f"stopped: {', '.join(sorted(stopped)) or 'nothing was running'}")
+        elif args.command == "init":
+            # Topics and bucket on the services the environment names (not necessarily ours).
+            target = Endpoints.from_env()
+            create_resources(target)
+            print(f"topics {target.topic}, {target.dlq_topic} and bucket {target.bucket} ready")
         elif args.command == "status":
             print(f"kafka {endpoints.kafka_bootstrap}: {_word(kafka_answers(endpoints))}")
             print(f"s3 {endpoints.s3_endpoint}: {_word(s3_answers(endpoints))}")
