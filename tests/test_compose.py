@@ -1,0 +1,110 @@
+"""docker-compose.yml cannot run here (no Docker engine), so it is held to the Compose
+Specification's JSON Schema (infra/compose-spec.json, vendored; see infra/README.md) and to the
+contract: the same environment names and credentials as `make services`, and services that
+reference only each other."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.services import infra
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "infra" / "compose-spec.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _errors(document: dict[str, Any]) -> list[str]:
+    validator_cls = jsonschema.validators.validator_for(SCHEMA)
+    validator_cls.check_schema(SCHEMA)
+    validator = validator_cls(SCHEMA, format_checker=validator_cls.FORMAT_CHECKER)
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+
+
+def test_compose_file_is_valid_against_the_compose_spec(compose):
+    assert _errors(compose) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda c: c["services"]["kafka"].__setitem__("ports", "9092:9092"),  # must be a list
+        lambda c: c["services"]["worker"].__setitem__("enviroment", {}),  # misspelt key
+        lambda c: c["services"]["worker"]["depends_on"]["init"].__setitem__("condition", "done"),
+        lambda c: c.__setitem__("service", {}),  # unknown top-level key
+    ],
+)
+def test_the_schema_rejects_broken_variants(compose, breakage):
+    """The validation above is only worth something if the schema catches real mistakes."""
+    broken = copy.deepcopy(compose)
+    breakage(broken)
+    assert _errors(broken) != []
+
+
+def test_expected_services_and_images(compose):
+    services = compose["services"]
+    assert set(services) == {"kafka", "seaweedfs", "init", "prefect", "worker"}
+    assert services["kafka"]["image"].startswith("apache/kafka:4.")
+    assert services["seaweedfs"]["image"].startswith("chrislusf/seaweedfs:")
+    assert services["prefect"]["image"] == "prefecthq/prefect:3-latest"
+    assert services["prefect"]["command"][:3] == ["prefect", "server", "start"]
+    assert services["worker"]["command"] == ["newsflow", "serve"]
+    assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert "-s3" in services["seaweedfs"]["command"]
+
+
+def test_dependencies_name_defined_services(compose):
+    services = compose["services"]
+    for name, service in services.items():
+        for dependency in service.get("depends_on", {}):
+            assert dependency in services, f"{name} depends on unknown {dependency}"
+            assert dependency != name
+
+
+def test_worker_gets_the_same_environment_names_as_make_services(compose):
+    """Containers read exactly what `.env.services` exports, pointed at compose hostnames, with
+    the credentials the store is configured with."""
+    local = infra.Endpoints()
+    for name in ("worker", "init"):
+        env = compose["services"][name]["environment"]
+        assert set(local.env()) <= set(env), f"{name} lacks {set(local.env()) - set(env)}"
+        assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:19092"
+        assert env["AWS_ENDPOINT_URL_S3"] == "http://seaweedfs:8333"
+        assert env["NEWSFLOW_TOPIC"] == local.topic
+        assert env["NEWSFLOW_DLQ_TOPIC"] == local.dlq_topic
+        assert env["NEWSFLOW_BUCKET"] == local.bucket
+    kafka_env = compose["services"]["kafka"]["environment"]
+    assert "PLAINTEXT://kafka:19092" in kafka_env["KAFKA_ADVERTISED_LISTENERS"]
+
+
+def test_store_credentials_match_the_worker(compose):
+    s3_config = json.loads((ROOT / "infra" / "seaweedfs" / "s3.json").read_text())
+    keys = {
+        (cred["accessKey"], cred["secretKey"])
+        for identity in s3_config["identities"]
+        for cred in identity["credentials"]
+    }
+    env = compose["services"]["worker"]["environment"]
+    assert (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]) in keys
+    mounted = compose["services"]["seaweedfs"]["volumes"]
+    assert "./infra/seaweedfs/s3.json:/etc/newsflow/s3.json:ro" in mounted
+
+
+def test_dockerfile_builds_the_worker_from_the_lock():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
+    assert "requirements.lock" in dockerfile
+    assert 'CMD ["newsflow", "serve"]' in dockerfile
+    for copied in ("schemas", "workers", "flows", "infra/services.py"):
+        assert f"COPY {copied}" in dockerfile
