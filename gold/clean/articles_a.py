@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-written article text: one paragraph per line)
 """Hand-written gold articles, part A (original news-style text, fictional places and people).
 
 Each article is the *expected* clean output: `body` paragraphs separated by a blank line, a

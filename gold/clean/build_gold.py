@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Renders the hand-written gold articles into raw pages and writes `gold.jsonl`.
 
 Run: `.venv/bin/python gold/clean/build_gold.py` (from the project root).
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 import html
 import json
-import zlib
 import sys
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
