@@ -455,6 +455,18 @@ def _kafka_cluster_id() -> str:
 def start_kafka(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> bool:
     """Start the broker unless one answers (or ours is starting); wait until it serves metadata.
     Returns whether this call started it."""
+    started = spawn_kafka(layout, endpoints)
+    wait_kafka(layout, endpoints)
+    return started
+
+
+def wait_kafka(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> None:
+    _wait("Kafka", lambda: kafka_answers(endpoints), kafka_process(layout), START_TIMEOUT_S)
+
+
+def spawn_kafka(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> bool:
+    """Launch the broker in the background unless one answers or ours is already starting;
+    does not wait. Returns whether it launched one."""
     proc = kafka_process(layout)
     if kafka_answers(endpoints):
         return False
@@ -481,7 +493,6 @@ def start_kafka(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -
             )
         proc.start(_kafka_java_cmd(layout, "kafka.Kafka", str(props)), cwd=state)
         started = True
-    _wait("Kafka", lambda: kafka_answers(endpoints), proc, START_TIMEOUT_S)
     return started
 
 
@@ -558,6 +569,26 @@ def _weed_cmd(layout: Layout) -> list[str]:
 def start_s3(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> bool:
     """Start SeaweedFS (master, volume, filer, S3) unless S3 answers; wait until it does.
     Returns whether this call started it."""
+    started = spawn_s3(layout, endpoints)
+    wait_s3(layout, endpoints, fresh=started)
+    return started
+
+
+def wait_s3(
+    layout: Layout = Layout(), endpoints: Endpoints = Endpoints(), fresh: bool = True
+) -> None:
+    """Wait until S3 answers and, for a store we just launched, can also store objects."""
+    _wait(
+        "SeaweedFS S3",
+        lambda: s3_answers(endpoints) and (not fresh or _weed_volume_registered()),
+        weed_process(layout),
+        START_TIMEOUT_S,
+    )
+
+
+def spawn_s3(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> bool:
+    """Launch SeaweedFS in the background unless S3 answers or ours is already starting; does not
+    wait. Returns whether it launched it."""
     proc = weed_process(layout)
     if s3_answers(endpoints):
         return False
@@ -569,12 +600,6 @@ def start_s3(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> b
         growth = {"WEED_MASTER_VOLUME_GROWTH_COPY_1": "1"}
         proc.start(_weed_cmd(layout), cwd=layout.weed_state, env=growth)
         started = True
-    _wait(
-        "SeaweedFS S3",
-        lambda: s3_answers(endpoints) and (not started or _weed_volume_registered()),
-        proc,
-        START_TIMEOUT_S,
-    )
     return started
 
 
@@ -653,10 +678,13 @@ def up(layout: Layout = Layout(), endpoints: Endpoints = Endpoints()) -> set[str
     file. Returns the names of the services this call started."""
     with _lock(layout):
         started = set()
-        if start_kafka(layout, endpoints):
+        # Launch both, then wait: the two start up in parallel.
+        if spawn_kafka(layout, endpoints):
             started.add("kafka")
-        if start_s3(layout, endpoints):
+        if spawn_s3(layout, endpoints):
             started.add("s3")
+        wait_kafka(layout, endpoints)
+        wait_s3(layout, endpoints, fresh="s3" in started)
         create_resources(endpoints)
         layout.env_file.write_text(env_text(endpoints))
         return started
