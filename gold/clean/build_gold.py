@@ -447,7 +447,9 @@ def render_blog(a: dict) -> str:
 
 def to_mojibake(text: str) -> str:
     """UTF-8 read as Windows-1252: the classic crawler mistake ftfy repairs."""
-    return text.encode("utf-8").decode("cp1252", errors="replace")
+    import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+
+    return text.encode("utf-8").decode("sloppy-windows-1252")
 
 
 def render_mojibake(a: dict) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from schemas import CleanedArticle, ContentType, RawArticle
 from workers.cleaning.html import extract_html
 from workers.cleaning.language import detect_language
-from workers.cleaning.lines import Kind, Line, classify
+from workers.cleaning.lines import Kind, Line, classify, has_quote
 from workers.cleaning.normalize import fix_unicode, squash_spaces
 from workers.cleaning.stopwords import stop_words
 from workers.cleaning.text import split_lines
@@ -46,20 +46,29 @@ def assemble(blocks: list[str]) -> Assembled:
     return Assembled(PARAGRAPH_SEPARATOR.join(parts), spans)
 
 
-def _take_title(lines: list[Line], title: str | None) -> tuple[list[Line], str | None]:
-    """Drop a leading repeat of the known title; with no known title, a short first line is it."""
-    if not lines:
-        return lines, title
+def _take_title(lines: list[Line], title: str | None) -> str | None:
+    """Mark the title line so it is not kept as body. A known title is matched among the first
+    kept lines; with none known, the first kept line before the body is the title when it is a
+    heading or a short unquoted line (a feed's first line is its headline)."""
+    kept = [line for line in lines if line.kind.kept or line.kind is Kind.HIGHLIGHT][:4]
     if title:
         folded = _fold(title)
-        for i, line in enumerate(lines[:3]):
+        for line in kept:
             if _fold(line.text) == folded:
-                return lines[:i] + lines[i + 1 :], title
-        return lines, title
-    first = lines[0]
-    if not first.bullet and first.n_words <= 25 and not first.terminal:
-        return lines[1:], first.text
-    return lines, title
+                line.kind = Kind.TITLE
+                break
+        return title
+    for line in kept:
+        if line.kind is Kind.HEADING or (
+            line.kind is Kind.BODY
+            and line.n_words <= 20
+            and not line.text.endswith(".")
+            and not has_quote(line.text)
+        ):
+            line.kind = Kind.TITLE
+            return line.text
+        break
+    return None
 
 
 def _guess_language(lines: list[Line]) -> str | None:
@@ -69,9 +78,24 @@ def _guess_language(lines: list[Line]) -> str | None:
     return detect_language(sample)
 
 
+def _highlights(lines: list[Line], key_points: list[str]) -> list[str]:
+    """Key points marked up by the page first, then leading bullets; a line repeating a marked
+    key point leaves the body."""
+    marked = {_fold(point) for point in key_points}
+    for line in lines:
+        if line.kind.kept and _fold(line.text) in marked:
+            line.kind = Kind.HIGHLIGHT
+    out = list(key_points)
+    for line in lines:
+        if line.kind is Kind.HIGHLIGHT and _fold(line.text) not in marked:
+            out.append(line.text)
+    return out
+
+
 def clean_article(raw: RawArticle) -> CleanedArticle:
     title = squash_spaces(fix_unicode(raw.title)) if raw.title else None
     byline: str | None = None
+    key_points: list[str] = []
     published = raw.published_at
     if raw.content_type is ContentType.HTML:
         extracted = extract_html(raw.body, url=raw.url)
@@ -80,16 +104,16 @@ def clean_article(raw: RawArticle) -> CleanedArticle:
             line.text = squash_spaces(fix_unicode(line.text))
         title = title or (squash_spaces(fix_unicode(extracted.title)) if extracted.title else None)
         byline = extracted.byline
+        key_points = [squash_spaces(fix_unicode(point)) for point in extracted.key_points]
         published = published or extracted.published
     else:
         lines = split_lines(fix_unicode(raw.body))
-    lines, title = _take_title(lines, title)
-
     language = raw.language.lower() if raw.language else _guess_language(lines)
-    classify(lines, stop_words(language))
+    classify(lines, stop_words(language), raw.content_type is not ContentType.HTML)
+    title = _take_title(lines, title)
 
     body = [line.text for line in lines if line.kind.kept]
-    highlights = [line.text for line in lines if line.kind is Kind.HIGHLIGHT]
+    highlights = _highlights(lines, key_points)
     if byline is None:
         byline = next(
             (_BYLINE_PREFIX.sub("", ln.text) for ln in lines if ln.kind is Kind.BYLINE), None

@@ -40,9 +40,18 @@ _CONFIG = copy.deepcopy(DEFAULT_CONFIG)
 _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
 
 
+#: class/id of the boxes news sites put their key points in ("Key points", "Story highlights").
+_KEY_POINTS = re.compile(
+    r"key[-_ ]?(?:points?|takeaways|facts)|highlights|takeaways|tl-?dr|summary-?(?:list|bullets)"
+    r"|article-?summary|bullet-?points|at-?a-?glance",
+    re.IGNORECASE,
+)
+
+
 @dataclass(slots=True)
 class HtmlExtraction:
     lines: list[Line] = field(default_factory=list)
+    key_points: list[str] = field(default_factory=list)
     title: str | None = None
     byline: str | None = None
     published: datetime | None = None
@@ -73,24 +82,40 @@ def _block_lines(body: etree._Element) -> list[Line]:
             for item in el.iter("item"):
                 text = text_of(item)
                 if text:
-                    line = make_line("• " + text, gap_before=True)
+                    line = make_line("• " + text, gap_before=False)
                     out.append(line)
         elif tag == "table":
             for row in el.iter("row"):
                 cells = [text_of(c) for c in row.iter("cell")]
                 text = " | ".join(c for c in cells if c)
                 if text:
-                    out.append(make_line(text, gap_before=True))
+                    out.append(make_line(text, gap_before=False))
         elif tag == "quote" and len(el):
             for child in el:
                 text = text_of(child)
                 if text:
-                    out.append(make_line(text, gap_before=True))
+                    out.append(make_line(text, gap_before=False))
         else:
             text = text_of(el)
             if text:
-                out.append(make_line(text, gap_before=True, heading_hint=tag == "head"))
+                out.append(make_line(text, gap_before=False, heading_hint=tag == "head"))
     return out
+
+
+def _marked_key_points(tree: html.HtmlElement) -> list[str]:
+    """Items of the first list marked as key points by its own or an ancestor's class or id.
+    Extractors often drop these boxes as page furniture; for news they are the summary."""
+    for lst in tree.iter("ul", "ol"):
+        node: etree._Element | None = lst
+        for _ in range(3):
+            if node is None:
+                break
+            marks = f"{node.get('class', '')} {node.get('id', '')}"
+            if _KEY_POINTS.search(marks):
+                items = [" ".join("".join(li.itertext()).split()) for li in lst.iter("li")]
+                return [item for item in items if len(item.split()) >= 3]
+            node = node.getparent()
+    return []
 
 
 def _parse_date(value: str | None) -> datetime | None:
@@ -108,6 +133,7 @@ def extract_html(markup: str, url: str | None = None) -> HtmlExtraction:
     tree = parse_html(markup)
     if tree is None:
         return HtmlExtraction()
+    key_points = _marked_key_points(tree)
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -119,9 +145,10 @@ def extract_html(markup: str, url: str | None = None) -> HtmlExtraction:
         config=_CONFIG,
     )
     if not isinstance(doc, Document) or doc.body is None:
-        return HtmlExtraction()
+        return HtmlExtraction(key_points=key_points)
     return HtmlExtraction(
         lines=_block_lines(doc.body),
+        key_points=key_points,
         title=doc.title or None,
         byline=doc.author or None,
         published=_parse_date(doc.date),

@@ -31,6 +31,7 @@ class Kind(Enum):
     CREDIT = "credit"
     LINK = "link"
     BOILERPLATE = "boilerplate"
+    TITLE = "title"
 
     @property
     def kept(self) -> bool:
@@ -45,9 +46,9 @@ _OPENS_WITH_QUOTE = re.compile(r"^\s*[\"“«„]")
 _READER = re.compile(r"\b(you|your|yours|we|our|us)\b", re.IGNORECASE)
 _URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\.com\b|\.org\b", re.IGNORECASE)
 _BYLINE = re.compile(
-    r"^\s*(?:by|written\s+by|words\s+by|reporting\s+by)\s+"
+    r"^\s*(?i:by|written\s+by|words\s+by|reporting\s+by)\s+"
     r"([A-Z][\w.'’\-]+(?:\s+(?:[A-Z][\w.'’\-]+|van|de|der|da|di|von|al|bin|and|&|,)){0,8})"
-    r"(?:\s*[,|·•—–\-]\s*.{0,60})?$"
+    r"(?:\s*[,;|·•—–\-]\s*.{0,60})?$"
 )
 _DATELINE_META = re.compile(
     r"^\s*(?:updated|published|posted|last\s+updated|first\s+published|modified)\b.{0,60}\d",
@@ -144,13 +145,13 @@ def _is_prose(line: Line, stop_words: frozenset[str]) -> bool:
 def _base_kind(line: Line, stop_words: frozenset[str]) -> Kind:
     text = line.text
     folded = re.sub(r"[^\w\s']", "", text.lower()).strip()
+    if phrases.LINK_LIST_HEADER.match(text):
+        return Kind.LINK
     if not line.words or folded in phrases.FURNITURE or phrases.FORM_FIELD.match(text):
         return Kind.BOILERPLATE
     if line.n_words <= 14 and phrases.CREDIT_LINE.match(text):
         return Kind.CREDIT
     if phrases.LINK_PREFIX.match(text):
-        return Kind.LINK
-    if phrases.LINK_LIST_HEADER.match(text):
         return Kind.LINK
     if (_DATELINE_META.match(text) and line.n_words <= 14) or _READING_TIME.match(text):
         return Kind.BOILERPLATE
@@ -167,16 +168,33 @@ def _base_kind(line: Line, stop_words: frozenset[str]) -> Kind:
     return Kind.BODY
 
 
-def classify(lines: Sequence[Line], stop_words: frozenset[str]) -> list[Line]:
-    """Label every line in place and return them. Context rules run after per-line features."""
+def classify(
+    lines: Sequence[Line], stop_words: frozenset[str], line_breaks_mean_blocks: bool = True
+) -> list[Line]:
+    """Label every line in place and return them. Context rules run after per-line features.
+
+    `line_breaks_mean_blocks` is true for plain text, where a caption sits on the line directly
+    above its credit with no blank line between. In extracted HTML every block is its own
+    element, so adjacency says nothing: there the extractor has usually removed the figure
+    caption already, and the line above an orphaned credit is often the lead paragraph.
+    """
     for line in lines:
         line.kind = _base_kind(line, stop_words)
+
+    # A comment section, once the article has begun, runs to the end of the page.
+    seen_body = False
+    for k, line in enumerate(lines):
+        if seen_body and line.kind is not Kind.BODY and phrases.COMMENTS_HEADER.match(line.text):
+            for rest in lines[k:]:
+                rest.kind = Kind.BOILERPLATE
+            break
+        seen_body = seen_body or line.kind is Kind.BODY
 
     # A credit line makes the line directly above it (same block) a caption.
     for i, line in enumerate(lines):
         if line.kind is Kind.CREDIT and i > 0:
             above = lines[i - 1]
-            adjacent = not line.gap_before
+            adjacent = line_breaks_mean_blocks and not line.gap_before
             short_unpunctuated = above.n_words <= 30 and not above.terminal
             if above.kind in (Kind.BODY, Kind.HEADING) and (adjacent or short_unpunctuated):
                 above.kind = Kind.CAPTION
@@ -198,13 +216,14 @@ def classify(lines: Sequence[Line], stop_words: frozenset[str]) -> list[Line]:
                 continue
             in_links = False
 
-    # Runs of two or more short non-prose lines are menus or tag lists, not headings.
+    # Runs of short non-prose lines with no blank line between them are menus or tag lists.
     i = 0
     while i < len(lines):
         if lines[i].kind is Kind.HEADING and not lines[i].heading_hint and not lines[i].bullet:
-            j = i
+            j = i + 1
             while (
                 j < len(lines)
+                and not lines[j].gap_before
                 and lines[j].kind is Kind.HEADING
                 and not lines[j].heading_hint
                 and not lines[j].bullet

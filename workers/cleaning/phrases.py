@@ -195,3 +195,15 @@ LINK_LIST_HEADER = re.compile(
     )\s*:?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+#: Headers that open a comment section or form. Everything after one (once the article has
+#: begun) is readers' comments or the form, not the article.
+COMMENTS_HEADER = re.compile(
+    r"""^\s*(?:\d+\s+)?(?:
+        comments?|responses?|replies|reader\s+comments|discussion|conversation
+      | \d*\s*thoughts?\s+on\b.{0,200}|\d*\s*responses?\s+to\b.{0,200}
+      | join\s+the\s+(?:conversation|discussion)|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment
+      | add\s+(?:a|your)\s+comment|what\s+do\s+you\s+think\??|have\s+your\s+say
+    )\s*:?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
