@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -139,6 +141,84 @@ def evaluate(
     module = importlib.import_module(f"flows.evaluation.{stage}")
     scores = module.evaluate(gold, default_stage_settings())
     typer.echo(json.dumps(scores, indent=2, sort_keys=False))
+
+
+@app.command()
+def serve(
+    interval: Annotated[
+        float | None,
+        typer.Option(
+            min=1, help="Seconds between scheduled ingest runs (env NEWSFLOW_INGEST_INTERVAL; 60)"
+        ),
+    ] = None,
+    sink: Annotated[str, typer.Option(help="s3://BUCKET/PREFIX or a folder")] = "",
+    max_batches: Annotated[
+        int, typer.Option(min=1, help="Bound on the batches one ingest run drains")
+    ] = 100,
+    max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 64,
+    paused: Annotated[bool, typer.Option(help="Register the ingest schedule paused")] = False,
+) -> None:
+    """Serve the Prefect deployments (scheduled ingest, reprocess, enrich-files) until stopped."""
+    from flows.serve import ServeOptions, serve_deployments
+    from flows.sinks import SinkSpecError, open_store
+
+    options = ServeOptions(paused=paused, max_batches=max_batches, max_batch=max_batch)
+    if interval is not None:
+        options = dataclasses.replace(options, interval_s=interval)
+    if sink:
+        options = dataclasses.replace(options, sink=sink)
+    try:
+        open_store(options.sink)
+    except SinkSpecError as exc:
+        fail(str(exc))
+    if options.interval_s <= 0:
+        fail(f"NEWSFLOW_INGEST_INTERVAL must be positive, not {options.interval_s}")
+    serve_deployments(options)
+
+
+@app.command()
+def reprocess(
+    from_: Annotated[
+        str, typer.Option("--from", help="Store holding raw/: a folder or s3://BUCKET/PREFIX")
+    ],
+    to: Annotated[str, typer.Option("--to", help="Sink for the new documents")],
+    prefix: Annotated[str, typer.Option(help="Key prefix, e.g. raw/2024/01/")] = "raw/",
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First day (inclusive)")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (inclusive)")
+    ] = None,
+    max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 32,
+) -> None:
+    """Re-run the stages over stored raw articles (after a worker changes)."""
+    from flows.sinks import SinkSpecError, open_store
+
+    if not prefix.startswith("raw/"):
+        fail(f"--prefix {prefix!r} must start with raw/ (e.g. raw/2024/01/)")
+    if since and until and since > until:
+        fail(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
+    try:
+        open_store(from_)
+        open_store(to)
+    except SinkSpecError as exc:
+        fail(str(exc))
+    if "://" not in from_ and not Path(from_).is_dir():
+        fail(f"{from_}: no such folder")
+
+    from flows.reprocess import reprocess as reprocess_flow
+
+    result = reprocess_flow(
+        source=from_,
+        target=to,
+        prefix=prefix,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        max_batch=max_batch,
+        settings=default_stage_settings(),
+    )
+    typer.echo(result["summary"])
+    typer.echo(f"output: {to}")
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from prefect import flow
 
+from flows.artifacts import publish_run_report
 from flows.sinks import open_sink
 from flows.sources.files import FileSource
 from flows.stages import build_stages
@@ -49,6 +50,7 @@ def enrich_files(
         max_batch=max_batch,
         on_batch=_listener,
     )
+    publish_run_report(summary, "enrich-files", sink)
     return {
         "processed": summary.received,
         "enriched": summary.stored,

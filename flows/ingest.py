@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from prefect import flow
+from typing import Any
 
+from kafka.errors import KafkaError
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.artifacts import publish_run_report
 from flows.config import KafkaConfig
 from flows.shutdown import STOP
 from flows.sinks import open_sink
@@ -18,7 +23,46 @@ def _run_name() -> str:
     from prefect.runtime import flow_run
 
     params = flow_run.parameters
-    return f"kafka:{KafkaConfig().topic} -> {params.get('sink')}"
+    bound = params.get("max_batches")
+    limit = f" (up to {bound} batches)" if bound else ""
+    return f"kafka:{KafkaConfig().topic} -> {params.get('sink')}{limit}"
+
+
+def _kafka_error(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a broker that is down or restarting; anything else (a bad setting) fails at once."""
+    try:
+        state.result()
+    except KafkaError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="connect-kafka",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=_kafka_error,
+)
+def connect(
+    config: KafkaConfig, max_wait: float, until_idle: bool, max_batches: int | None
+) -> tuple[KafkaSource, KafkaDeadLetterWriter]:
+    dead_letters = KafkaDeadLetterWriter(config)
+    try:
+        source = KafkaSource(
+            config,
+            max_wait=max_wait,
+            until_idle=until_idle,
+            should_stop=STOP,
+            max_batches=max_batches,
+        )
+    except BaseException:
+        dead_letters.close()
+        raise
+    return source, dead_letters
 
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=False)
@@ -35,16 +79,14 @@ def ingest(
     config = KafkaConfig()
     stages = build_stages(settings)
     document_sink = open_sink(sink)
-    dead_letters = KafkaDeadLetterWriter(config)
-    source = KafkaSource(
-        config, max_wait=max_wait, until_idle=until_idle, should_stop=STOP, max_batches=max_batches
-    )
+    source, dead_letters = connect(config, max_wait, until_idle, max_batches)
     try:
         summary = drain(
             source, document_sink, dead_letters, stages, max_batch=max_batch, should_stop=STOP
         )
     finally:
         dead_letters.close()
+    publish_run_report(summary, "ingest", sink)
     return {
         "processed": summary.received,
         "enriched": summary.stored,

@@ -16,7 +16,7 @@ from prefect.logging import get_run_logger
 from flows.processing import BatchResult, process_batch
 from flows.sinks.documents import DocumentSink
 from flows.sinks.protocols import DeadLetterWriter
-from flows.sources.base import Source
+from flows.sources.base import Envelope, Source
 from workers.base import Stage
 
 
@@ -31,6 +31,11 @@ class RunSummary:
     dead_reasons: Counter[str] = field(default_factory=Counter)
     entities: Counter[str] = field(default_factory=Counter)
     speakers: Counter[str] = field(default_factory=Counter)
+    source: str = ""
+    #: Kafka only: "topic[partition]" -> [first offset, last offset] processed in this run.
+    offsets: dict[str, list[int]] = field(default_factory=dict)
+    #: Kafka only: "topic[partition]" -> messages still waiting after this run's last commit.
+    lag: dict[str, int] = field(default_factory=dict)
 
     def add(self, batch: BatchResult) -> None:
         self.batches += 1
@@ -41,6 +46,14 @@ class RunSummary:
         self.dead_reasons.update(batch.dead_reasons)
         self.entities.update(batch.entities)
         self.speakers.update(batch.speakers)
+
+    def track_offsets(self, envelopes: list[Envelope]) -> None:
+        for env in envelopes:
+            o = env.origin
+            if o.topic is None or o.partition is None or o.offset is None:
+                continue
+            span = self.offsets.setdefault(f"{o.topic}[{o.partition}]", [o.offset, o.offset])
+            span[0], span[1] = min(span[0], o.offset), max(span[1], o.offset)
 
     def line(self) -> str:
         rate = self.received / self.seconds if self.seconds else 0.0
@@ -63,7 +76,7 @@ def drain(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> RunSummary:
     logger = get_run_logger()
-    summary = RunSummary()
+    summary = RunSummary(source=source.describe())
     started = time.perf_counter()
     try:
         for envelopes in source.batches(max_batch):
@@ -75,6 +88,7 @@ def drain(
             result = process_batch(envelopes, stages, sink, dead_sink)
             source.commit(envelopes)
             summary.add(result)
+            summary.track_offsets(envelopes)
             logger.info(
                 "batch %d: %d in, %d enriched, %d dead-lettered",
                 summary.batches,
@@ -86,6 +100,12 @@ def drain(
                 on_batch(result)
             if should_stop():
                 break
+        lag = getattr(source, "lag", None)
+        if callable(lag):
+            try:  # everything is stored and committed: a lag read must not fail the run
+                summary.lag = lag()
+            except Exception as exc:
+                logger.warning("could not read the consumer lag: %s: %s", type(exc).__name__, exc)
     finally:
         source.close()
         summary.seconds = time.perf_counter() - started
