@@ -39,21 +39,28 @@ class DuplicateIndex:
         return len(self._seen)
 
     def check_and_add(self, article_id: str, text: str) -> str | None:
-        """The id of the earliest remembered near-duplicate (never the article itself), then
-        remember this article. A redelivered id is not a duplicate of itself."""
+        """The id of the earliest remembered near-duplicate, then remember this article.
+
+        A redelivered id keeps its place in the order: it is compared only with articles seen
+        before its first delivery, so it is never a duplicate of itself or of its own copies.
+        """
         mh = minhash(text)
+        known = self._seen.get(article_id)
+        before = known[0] if known else self._counter + 1
         candidates = [
             key
             for key in self._lsh.query(mh)
-            if key != article_id and self._seen[key][1].jaccard(mh) >= self.threshold
+            if key != article_id
+            and self._seen[key][0] < before
+            and self._seen[key][1].jaccard(mh) >= self.threshold
         ]
         original = min(candidates, key=lambda key: self._seen[key][0]) if candidates else None
-        if article_id in self._seen:
+        if known:
             self._lsh.remove(article_id)
-            del self._seen[article_id]
+        else:
+            self._counter += 1
         self._lsh.insert(article_id, mh)
-        self._counter += 1
-        self._seen[article_id] = (self._counter, mh)
+        self._seen[article_id] = (before, mh)
         while len(self._seen) > self.capacity:
             old, _ = self._seen.popitem(last=False)
             self._lsh.remove(old)

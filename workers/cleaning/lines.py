@@ -43,7 +43,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
 _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{1,3000})[\"”»“]|‘([^‘’]{1,3000})’(?!\w)")
 _OPENS_WITH_QUOTE = re.compile(r"^\s*[\"“«„]")
-_READER = re.compile(r"\b(you|your|yours|we|our|us)\b", re.IGNORECASE)
+_READER = re.compile(r"\b(you|your|yours|we|our|us|my)\b", re.IGNORECASE)
 _URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\.com\b|\.org\b", re.IGNORECASE)
 _BYLINE = re.compile(
     r"^\s*(?i:by|written\s+by|words\s+by|reporting\s+by)\s+"
@@ -106,14 +106,22 @@ def has_quote(text: str) -> bool:
 
 
 def boilerplate_score(line: Line, stop_words: frozenset[str]) -> float:
-    """Evidence that a line talks to the reader about the page rather than reporting news."""
+    """Evidence that a line talks to the reader about the page rather than reporting news.
+
+    A call-to-action phrase is needed to start with; what decides is how it is said. Addressing
+    the reader ("you", "our"), links, required-field stars and a missing full stop add to the
+    score; the length, function words and quotes of reported prose take away from it, so a news
+    sentence *about* cookies or newsletters stays.
+    """
     n = line.n_words
     if n == 0:
         return 10.0
-    score = 2.0 * len(phrases.CALL_TO_ACTION.findall(line.text))
-    if score == 0:
+    matches = len(phrases.CALL_TO_ACTION.findall(line.text))
+    if not matches:
         return 0.0
-    if _READER.search(line.text):
+    reader = bool(_READER.search(line.text))
+    score = 2.0 + (min(matches - 1, 2) if n < 15 else 0)
+    if reader:
         score += 1.0
     if _URL.search(line.text):
         score += 1.5
@@ -122,9 +130,9 @@ def boilerplate_score(line: Line, stop_words: frozenset[str]) -> float:
     if not line.terminal:
         score += 0.5
     stops = sum(1 for w in line.words if w.lower() in stop_words)
-    if n >= 8 and stops / n >= 0.3 and not _READER.search(line.text):
+    if n >= 8 and stops / n >= 0.3 and not reader:
         score -= 1.0  # reads like reported prose
-    if n >= 25:
+    if n >= 20 and not reader:
         score -= 2.0
     if has_quote(line.text):
         score -= 3.0
