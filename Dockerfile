@@ -14,6 +14,7 @@ COPY schemas ./schemas
 COPY workers ./workers
 COPY flows ./flows
 COPY infra/services.py ./infra/services.py
+COPY infra/devservices ./infra/devservices
 COPY seeds ./seeds
 RUN pip install --constraint requirements.lock .
 

@@ -2,7 +2,7 @@
 tests/conftest.py with `pytest_plugins = ["services"]`).
 
 The session fixture reuses services that already answer (`make services`), else starts them with
-the same code as `make services` (infra/services.py) and stops what it started when the last
+the same code as `make services` (infra/devservices) and stops what it started when the last
 test session sharing the tree ends. Outside CI, tests that need them are skipped when java, mvn
 or go is missing, saying which; under CI (`CI=true`) that is a failure: a green CI must mean the
 integration tests ran.
@@ -11,7 +11,7 @@ integration tests ran.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import importlib
 import os
 import sys
 import uuid
@@ -27,16 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_infra() -> ModuleType:
-    """infra/ is not an installed package (the project never imports it); load it by path."""
-    name = "newsflow_infra_services"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "infra" / "services.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """infra/ is not an installed package (the project never imports it): put it on the path."""
+    infra_dir = str(ROOT / "infra")
+    if infra_dir not in sys.path:
+        sys.path.insert(0, infra_dir)
+    return importlib.import_module("devservices")
 
 
 infra = _load_infra()

@@ -106,5 +106,5 @@ def test_dockerfile_builds_the_worker_from_the_lock():
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
     assert "requirements.lock" in dockerfile
     assert 'CMD ["newsflow", "serve"]' in dockerfile
-    for copied in ("schemas", "workers", "flows", "infra/services.py"):
+    for copied in ("schemas", "workers", "flows", "infra/services.py", "infra/devservices"):
         assert f"COPY {copied}" in dockerfile
