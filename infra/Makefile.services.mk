@@ -1,5 +1,5 @@
 # Local Kafka (KRaft) and SeaweedFS S3 for development and tests; included from the top Makefile.
-# All logic is in infra/services.py, which the pytest fixtures (tests/services.py) share.
+# The logic is in infra/devservices (CLI: infra/services.py), shared with the pytest fixtures.
 #   make services          install (cached), start both, create topics + bucket, write .env.services
 #   make services-down     stop what `make services` started (by pid file under .services/)
 #   make services-install  fetch the Kafka jars (Maven) and build weed (Go) only; skipped when cached
