@@ -1,7 +1,8 @@
-"""The cleaning stage on real-looking inputs: each kind of noise, the seed, safety and the stream."""
+"""The cleaning stage on real-looking inputs: each kind of noise, the seed, safety, the stream."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from pathlib import Path
@@ -359,7 +360,7 @@ def test_stage_protocol_and_spans_index_text() -> None:
     assert cleaned is not None
     spans = cleaned.paragraphs
     assert spans[0][0] == 0 and spans[-1][1] == len(cleaned.text)
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert cleaned.text[end:start] == "\n\n"
     for start, end in spans:
         chunk = cleaned.text[start:end]
