@@ -394,3 +394,29 @@ def test_syndicated_copy_is_marked_duplicate_of_first_seen() -> None:
     assert items[1].cleaned.duplicate_of is None
     assert later[0].cleaned.duplicate_of == "first"
     assert later[1].cleaned.duplicate_of is None  # not a duplicate of itself
+
+
+def test_language_detector_stays_small() -> None:
+    """The detector is built from a short language list in low-accuracy mode: tens of MB, not
+    the 1.4 GB of all lingua models. Measured in a fresh process so other tests do not count."""
+    import subprocess
+    import sys
+
+    code = (
+        "import psutil, os\n"
+        "from workers.cleaning.language import detect_language\n"
+        "p = psutil.Process(os.getpid()); before = p.memory_info().rss\n"
+        "texts = ['The council approved the budget after a long debate on Tuesday night.',\n"
+        "  'Правительство одобрило пакет помощи фермерам после долгих переговоров',\n"
+        "  'الحكومة وافقت على حزمة مساعدات للمزارعين بعد مفاوضات طويلة',\n"
+        "  '政府批准了对农民的援助计划，谈判持续了很长时间',\n"
+        "  '정부는 농민 지원책을 오랜 협상 끝에 승인했다',\n"
+        "  'सरकार ने लंबी बातचीत के बाद किसानों के लिए सहायता पैकेज को मंजूरी दी']\n"
+        "codes = [detect_language(t) for t in texts]\n"
+        "print(','.join(codes), (p.memory_info().rss - before) // 1_000_000)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    assert out[0] == "en,ru,ar,zh,ko,hi"
+    assert int(out[1]) < 150
