@@ -27,10 +27,15 @@ def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]
     return lines
 
 
+def top(counter: Counter[str], n: int = TOP_N) -> list[tuple[str, int]]:
+    """Most frequent first, ties by name: the same run always gives the same report."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
 def _top(counter: Counter[str], what: str) -> list[str]:
     if not counter:
         return [f"_No {what} in this run._"]
-    return _table((what[:-1] if what.endswith("s") else what, "count"), counter.most_common(TOP_N))
+    return _table((what[:-1] if what.endswith("s") else what, "count"), top(counter))
 
 
 def offsets_label(summary: RunSummary) -> str:
