@@ -53,9 +53,12 @@ def _take_title(lines: list[Line], title: str | None) -> str | None:
     kept = [line for line in lines if line.kind.kept or line.kind is Kind.HIGHLIGHT][:4]
     if title:
         folded = _fold(title)
-        for line in kept:
+        for k, line in enumerate(kept):
             if _fold(line.text) == folded:
                 line.kind = Kind.TITLE
+                for kicker in kept[:k]:  # a section label printed above the headline
+                    if kicker.kind is Kind.HEADING and kicker.n_words <= 4:
+                        kicker.kind = Kind.BOILERPLATE
                 break
         return title
     for line in kept:

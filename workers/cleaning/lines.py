@@ -44,9 +44,15 @@ _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
 _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{1,3000})[\"”»“]|‘([^‘’]{1,3000})’(?!\w)")
 _OPENS_WITH_QUOTE = re.compile(r"^\s*[\"“«„]")
 _READER = re.compile(r"\b(you|your|yours|we|our|us|my)\b", re.IGNORECASE)
+#: Sentences that open with a command to the reader ("Get the app", "Sign up", "Join us").
+_IMPERATIVE = re.compile(
+    r"^\W*(?:get|download|sign|subscribe|join|follow|click|tap|share|watch|listen|register|log"
+    r"|try|support|donate|become|enter|save|accept|manage|install|enable|turn)\b",
+    re.IGNORECASE,
+)
 _URL = re.compile(r"https?://|www\.|\b[\w.-]+@[\w-]+\.\w+|\.com\b|\.org\b", re.IGNORECASE)
 _BYLINE = re.compile(
-    r"^\s*(?i:by|written\s+by|words\s+by|reporting\s+by)\s+"
+    r"^\s*(?i:by|written\s+by|words\s+by|por|par|von|door|av|di)\s+"
     r"([A-Z][\w.'’\-]+(?:\s+(?:[A-Z][\w.'’\-]+|van|de|der|da|di|von|al|bin|and|&|,)){0,8})"
     r"(?:\s*[,;|·•—–\-]\s*.{0,60})?$"
 )
@@ -54,7 +60,11 @@ _DATELINE_META = re.compile(
     r"^\s*(?:updated|published|posted|last\s+updated|first\s+published|modified)\b.{0,60}\d",
     re.IGNORECASE,
 )
-_READING_TIME = re.compile(r"^\s*\d+\s*(?:-|\s)?min(?:ute)?s?\s+read\s*$", re.IGNORECASE)
+#: A one- or two-word label in capitals ("LIVE", "BREAKING NEWS"): a badge, not a sub-heading.
+_SHOUTED_LABEL = re.compile(r"^[^\w]*[A-Z]{2,}(?:\s+[A-Z]{2,})?[^\w]*$")
+_READING_TIME = re.compile(
+    r"^\s*(?:.{0,40}[·|•]\s*)?\d+\s*(?:-|\s)?min(?:ute)?s?(?:\s+read)?\s*$", re.IGNORECASE
+)
 _AUTHOR_BIO = re.compile(
     r"^[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s+(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,3}"
     r"(?:reporter|correspondent|writer|editor|columnist|journalist|contributor)\b",
@@ -123,6 +133,8 @@ def boilerplate_score(line: Line, stop_words: frozenset[str]) -> float:
     score = 2.0 + (min(matches - 1, 2) if n < 15 else 0)
     if reader:
         score += 1.0
+    if _IMPERATIVE.match(line.text):
+        score += 1.0
     if _URL.search(line.text):
         score += 1.5
     if line.text.rstrip().endswith("*"):
@@ -165,6 +177,10 @@ def _base_kind(line: Line, stop_words: frozenset[str]) -> Kind:
         return Kind.BOILERPLATE
     if line.n_words <= 14 and _BYLINE.match(text):
         return Kind.BYLINE
+    if phrases.DECISIVE.search(text) and not has_quote(text):
+        return Kind.BOILERPLATE
+    if _SHOUTED_LABEL.match(text):
+        return Kind.BOILERPLATE
     if boilerplate_score(line, stop_words) >= 2.0:
         return Kind.BOILERPLATE
     if line.n_words <= 60 and not has_quote(text) and phrases.TRAILING_CREDIT.search(text):
@@ -203,7 +219,8 @@ def classify(
         if line.kind is Kind.CREDIT and i > 0:
             above = lines[i - 1]
             adjacent = line_breaks_mean_blocks and not line.gap_before
-            short_unpunctuated = above.n_words <= 30 and not above.terminal
+            # the first line of a document is its headline, even above a lead photo's credit
+            short_unpunctuated = above.n_words <= 30 and not above.terminal and i - 1 > 0
             if above.kind in (Kind.BODY, Kind.HEADING) and (adjacent or short_unpunctuated):
                 above.kind = Kind.CAPTION
 

@@ -67,6 +67,8 @@ CREDIT_LINE = re.compile(
             (\s*[/|]\s*[\w.'’\- ]{{1,60}})?
       | [\w.'’\- ]{{1,60}}\s+(for|via)\s+({_AGENCY_ALT})(\s+images)?
       | (courtesy|handout)\s+(of\s+)?.{{1,60}}
+      | (photo(graph)?|image|picture|foto)\s+(by|courtesy\s+of|from)\s+.{{1,80}}
+      | (image|photo|picture|video)\s+(source|caption|credit)s?\s*[,:]\s*.{{0,200}}
     )\s*[\)\]]?\.?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -75,7 +77,8 @@ CREDIT_LINE = re.compile(
 TRAILING_CREDIT = re.compile(
     rf"""(
         [\(\[]\s*(ap\s+photo|photo|image|credit|pictured)[^\)\]]{{0,80}}[\)\]]
-      | \b(photo(graph)?|image|picture|credit)\s*:\s*[^.]{{1,60}}
+      | \b(photo(graph)?|image|picture|credit)s?\s*[:©]\s*[^.]{{1,60}}
+      | ©\s*[^.©]{{1,60}}
       | [\w.'’\- ]{{1,40}}\s*/\s*({_AGENCY_ALT})(\s+images)?
       | \|\s*({_AGENCY_ALT})(\s+images)?
     )\s*\.?\s*$""",
@@ -95,7 +98,10 @@ LINK_PREFIX = re.compile(
         |watch\s+(?:now|video|live)|listen\s+(?:now|to\s+this\s+(?:article|story))|in\s+pictures
         |further\s+reading|explore\s+more|editor'?s\s+picks?|popular\s+now|what\s+to\s+read\s+next
         |click\s+here|continue\s+reading|keep\s+reading|story\s+continues(?:\s+below)?
-      )(?:\s*[\]):—–\-|»›>]|\s+(?=[A-Z0-9“"‘'])|\s*$)
+        |leia\s+(?:também|mais)|lea\s+también|ver\s+también|leggi\s+anche|lees\s+ook
+        |lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|(?:à\s+)?lire\s+aussi|voir\s+aussi
+        |czytaj\s+(?:też|także)|zobacz\s+(?:też|także)|läs\s+(?:också|mer)|читайте\s+также
+      )(?:\s*[\]):—–\-|»›>·•]|\s+(?=[A-Z0-9“"‘'])|\s*$)
       | (?:related|recommended|trending|latest|watch|listen|video|gallery|photos|more|also)
         \s*[\]):—–|»›>]
     )""",
@@ -107,7 +113,8 @@ CALL_TO_ACTION = re.compile(
     r"""\b(
         subscribe|subscription|subscribers?\s+only|sign\s+up|sign\s+in|log\s+in|login|register\s+(now|here|for\s+free)
       | newsletters?|inbox|unsubscribe|follow\s+us|like\s+us\s+on|share\s+(this|on|via)|tweet\s+this
-      | click\s+here|tap\s+here|download\s+(our|the)\s+app|get\s+the\s+app|turn\s+on\s+notifications
+      | click\s+here|tap\s+here|(download|get)\s+(our|the)\s+(\w+\s+){0,3}app
+      | turn\s+on\s+notifications
       | cookies?|privacy\s+policy|terms\s+of\s+(use|service)|accept\s+all
       | manage\s+(preferences|settings)
       | advertisement|advertising|sponsored(\s+content)?|promoted|paid\s+partner|affiliate\s+links?
@@ -172,6 +179,13 @@ FURNITURE = frozenset(
         "topics",
         "trending",
         "loading",
+        "live",
+        "breaking",
+        "exclusive",
+        "key points",
+        "highlights",
+        "summary",
+        "at a glance",
         "continue reading",
         "read more",
         "see more",
@@ -205,5 +219,17 @@ COMMENTS_HEADER = re.compile(
       | join\s+the\s+(?:conversation|discussion)|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment
       | add\s+(?:a|your)\s+comment|what\s+do\s+you\s+think\??|have\s+your\s+say
     )\s*:?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Phrases that never occur in reported prose, so they decide a line on their own whatever its
+#: length: rights notices, comment-form notes, cookie consent, contributor credits.
+DECISIVE = re.compile(
+    r"""all\s+rights\s+reserved|may\s+not\s+be\s+(?:published|reproduced|redistributed)
+      | your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked
+      | we\s+use\s+cookies|this\s+(?:site|website)\s+uses\s+cookies|skip\s+to\s+(?:main\s+)?content
+      | contributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)
+      | ^\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b
+      | save\s+my\s+name,?\s+email""",
     re.IGNORECASE | re.VERBOSE,
 )
