@@ -323,10 +323,178 @@ Omwonenden maken zich zorgen over het verkeer. De gemeente organiseert in mei ee
 ]
 
 
-def main() -> None:
-    path = HERE / "heldout.jsonl"
+#: A second held-out round, written after the first round's fixes and scored once, untouched.
+ITEMS_2 = [
+    {
+        "id": "ho2-sports-text",
+        "format": "text",
+        "raw": """Rovers clinch title with late winner
+
+Rovers' players celebrate after the final whistle
+PA Images
+
+Rovers won the league title on Saturday with a 1-0 win at Castle Park, sealed by a header from substitute Danny Cole two minutes from time.
+
+"I have waited my whole career for a moment like this," said captain Lee Marsh, 34.
+
+The club's first title since 1989 was celebrated by around 3,000 travelling fans.
+
+MATCH STATS
+Possession: 54% - 46%
+Shots on target: 6 - 2
+
+Get the latest sport news straight to your phone
+Download our free app
+
+Most Popular
+Cole: 'I just closed my eyes and jumped'
+Ticket details for the open-top bus parade""",
+        "expected": {
+            "title": "Rovers clinch title with late winner",
+            "text": """Rovers won the league title on Saturday with a 1-0 win at Castle Park, sealed by a header from substitute Danny Cole two minutes from time.
+
+"I have waited my whole career for a moment like this," said captain Lee Marsh, 34.
+
+The club's first title since 1989 was celebrated by around 3,000 travelling fans.
+
+MATCH STATS
+
+Possession: 54% - 46%
+
+Shots on target: 6 - 2""",
+            "highlights": [],
+            "language": "en",
+        },
+    },
+    {
+        "id": "ho2-tech-html",
+        "format": "html",
+        "raw": """<html><head><title>Regulator opens inquiry into app store fees</title></head><body>
+<div class="nav-wrap"><ul><li><a href="/">Tech</a></li><li><a href="/reviews">Reviews</a></li><li><a href="/deals">Deals</a></li></ul></div>
+<div class="article"><h1>Regulator opens inquiry into app store fees</h1>
+<div class="meta">By <span class="author">Lina Park</span> · <time>May 2, 2024</time> · <a href="#comments">12 comments</a></div>
+<div class="disclosure">When you buy through links on our site, we may earn an affiliate commission.</div>
+<div class="content">
+<p>The competition regulator said on Thursday it had opened a formal inquiry into the fees charged by the two largest mobile app stores.</p>
+<p>Developers have complained for years that the 30% commission on in-app purchases is unfair and leaves them little choice.</p>
+<blockquote><p>"We want to know whether these markets are working for developers and for consumers," the regulator's chief executive, Omar Said, said in a statement.</p></blockquote>
+<p>Both companies said they would cooperate with the inquiry.</p>
+<div class="related-inline"><span>Related:</span> <a href="/r">The app store wars, explained</a></div>
+</div>
+<div class="author-bio"><p>Lina Park is a senior reporter covering technology policy. She previously worked at the Daily Ledger.</p></div>
+</div>
+<div id="comments"><h2>12 comments</h2><div class="c"><p>About time someone looked at this.</p></div></div>
+</body></html>""",
+        "expected": {
+            "title": "Regulator opens inquiry into app store fees",
+            "text": """The competition regulator said on Thursday it had opened a formal inquiry into the fees charged by the two largest mobile app stores.
+
+Developers have complained for years that the 30% commission on in-app purchases is unfair and leaves them little choice.
+
+"We want to know whether these markets are working for developers and for consumers," the regulator's chief executive, Omar Said, said in a statement.
+
+Both companies said they would cooperate with the inquiry.""",
+            "highlights": [],
+            "language": "en",
+        },
+    },
+    {
+        "id": "ho2-french-text",
+        "format": "text",
+        "raw": """Le festival de jazz de Clairmont affiche complet
+
+Publié le 12/07/2024 à 18h05
+
+Le festival de jazz de Clairmont, qui ouvre vendredi, affiche complet pour la première fois de son histoire, avec 45 000 billets vendus.
+
+Les organisateurs ont ajouté une scène gratuite sur la place du marché pour accueillir ceux qui n'ont pas pu obtenir de place.
+
+« Nous ne nous attendions pas à un tel succès », a reconnu la directrice du festival, Sophie Laurent.
+
+Abonnez-vous à notre newsletter
+
+Partager sur Facebook
+Partager sur X""",
+        "expected": {
+            "title": "Le festival de jazz de Clairmont affiche complet",
+            "text": """Le festival de jazz de Clairmont, qui ouvre vendredi, affiche complet pour la première fois de son histoire, avec 45 000 billets vendus.
+
+Les organisateurs ont ajouté une scène gratuite sur la place du marché pour accueillir ceux qui n'ont pas pu obtenir de place.
+
+« Nous ne nous attendions pas à un tel succès », a reconnu la directrice du festival, Sophie Laurent.""",
+            "highlights": [],
+            "language": "fr",
+        },
+    },
+    {
+        "id": "ho2-science-html",
+        "format": "html",
+        "raw": """<!DOCTYPE html><html><head><title>Astronomers spot water vapour on distant planet</title>
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Astronomers spot water vapour on distant planet"}</script></head>
+<body><header><a href="/">Science Today</a><form><input name="q" placeholder="Search"></form></header>
+<main><article><h1>Astronomers spot water vapour on distant planet</h1>
+<p class="dek">The finding makes the planet a prime target for future telescopes</p>
+<figure><img src="planet.jpg"><figcaption>An artist's impression of the planet. Illustration: Science Today</figcaption></figure>
+<p>Astronomers have detected water vapour in the atmosphere of a planet orbiting a small star 120 light years away, according to a study published on Wednesday.</p>
+<p>The planet, about twice the size of Earth, orbits within the zone where temperatures could allow liquid water on its surface.</p>
+<p>"This does not mean there is life there," said co-author Dr. Elena Petrova. "But it means we now know where to look."</p>
+<div class="ad-container"><div class="ad-label">Advertisement</div></div>
+<p>The team used 14 hours of observations from a space telescope to measure how starlight filtered through the planet's atmosphere.</p>
+<p class="tags">Topics: <a>Space</a> <a>Exoplanets</a></p>
+</article>
+<section class="newsletter-signup"><h2>Get Science Today in your inbox</h2><p>The week's biggest discoveries, every Friday.</p></section></main>
+<footer><p>Science Today © 2024</p></footer></body></html>""",
+        "expected": {
+            "title": "Astronomers spot water vapour on distant planet",
+            "text": """The finding makes the planet a prime target for future telescopes
+
+Astronomers have detected water vapour in the atmosphere of a planet orbiting a small star 120 light years away, according to a study published on Wednesday.
+
+The planet, about twice the size of Earth, orbits within the zone where temperatures could allow liquid water on its surface.
+
+"This does not mean there is life there," said co-author Dr. Elena Petrova. "But it means we now know where to look."
+
+The team used 14 hours of observations from a space telescope to measure how starlight filtered through the planet's atmosphere.""",
+            "highlights": [],
+            "language": "en",
+        },
+    },
+    {
+        "id": "ho2-court-text",
+        "format": "text",
+        "raw": """Landlord fined for ignoring damp in family flat
+
+A landlord has been fined 18,000 after failing to fix damp and mould in a flat where a family with two young children lived for three years.
+
+Magistrates heard that the council served four repair notices, all of which were ignored.
+
+"The conditions were appalling," said the council's head of housing, Ray Dunn. "No family should have to live like that."
+
+The landlord, who did not attend the hearing, was also ordered to pay 4,500 in costs.
+
+Got a story? Contact our newsdesk on 01632 960123
+
+Comments are closed.""",
+        "expected": {
+            "title": "Landlord fined for ignoring damp in family flat",
+            "text": """A landlord has been fined 18,000 after failing to fix damp and mould in a flat where a family with two young children lived for three years.
+
+Magistrates heard that the council served four repair notices, all of which were ignored.
+
+"The conditions were appalling," said the council's head of housing, Ray Dunn. "No family should have to live like that."
+
+The landlord, who did not attend the hearing, was also ordered to pay 4,500 in costs.""",
+            "highlights": [],
+            "language": "en",
+        },
+    },
+]
+
+
+def write(items: list[dict], name: str) -> None:
+    path = HERE / name
     with path.open("w", encoding="utf-8") as fh:
-        for item in ITEMS:
+        for item in items:
             fmt = item["format"]
             raw = {
                 "id": item["id"],
@@ -337,7 +505,12 @@ def main() -> None:
             entry = {"id": item["id"], "format": fmt, "layout": "heldout", "raw": raw}
             entry["expected"] = item["expected"]
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    print(f"wrote {len(ITEMS)} items to {path}")
+    print(f"wrote {len(items)} items to {path}")
+
+
+def main() -> None:
+    write(ITEMS, "heldout.jsonl")
+    write(ITEMS_2, "heldout2.jsonl")
 
 
 if __name__ == "__main__":
