@@ -1,5 +1,7 @@
 """Contracts between producers, stages and readers. Pydantic models only: no I/O, no logic."""
 
+from pydantic import BaseModel
+
 from schemas.cleaned import CleanedArticle
 from schemas.dead_letter import DeadLetter, FailedStage, Origin
 from schemas.enriched import (
@@ -17,7 +19,7 @@ from schemas.raw import MAX_BODY_CHARS, ContentType, RawArticle, derive_article_
 from schemas.settings import StageSettings
 
 #: The models whose JSON Schemas are published in `schemas/json/`.
-PUBLISHED_MODELS = {
+PUBLISHED_MODELS: dict[str, type[BaseModel]] = {
     "RawArticle": RawArticle,
     "CleanedArticle": CleanedArticle,
     "EnrichedDocument": EnrichedDocument,

@@ -18,7 +18,7 @@ def make_producer(config: KafkaConfig) -> KafkaProducer:
         compression_type="gzip",
         linger_ms=20,
         max_request_size=8 * 1024 * 1024,
-        **kafka_client_options(config),  # type: ignore[arg-type]
+        **kafka_client_options(config),
     )
 
 

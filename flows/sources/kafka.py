@@ -41,7 +41,7 @@ class KafkaSource:
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=MAX_FETCH_BYTES,
             fetch_max_bytes=4 * MAX_FETCH_BYTES,
-            **kafka_client_options(config),  # type: ignore[arg-type]
+            **kafka_client_options(config),
         )
         self.first_offset: dict[int, int] = {}
         self.last_offset: dict[int, int] = {}
