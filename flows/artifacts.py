@@ -32,10 +32,10 @@ def top(counter: Counter[str], n: int = TOP_N) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
-def _top(counter: Counter[str], what: str) -> list[str]:
+def _top(counter: Counter[str], one: str, many: str) -> list[str]:
     if not counter:
-        return [f"_No {what} in this run._"]
-    return _table((what[:-1] if what.endswith("s") else what, "count"), top(counter))
+        return [f"_No {many} in this run._"]
+    return _table((one, "count"), top(counter))
 
 
 def offsets_label(summary: RunSummary) -> str:
@@ -103,8 +103,8 @@ def run_report(summary: RunSummary, flow: str, sink: str) -> str:
     if summary.dead_reasons:
         lines += ["", "### Dead letters by reason", ""]
         lines += _table(("stage: error", "count"), summary.dead_reasons.most_common())
-    lines += ["", f"### Top {TOP_N} entities", "", *_top(summary.entities, "entities")]
-    lines += ["", f"### Top {TOP_N} speakers", "", *_top(summary.speakers, "speakers")]
+    lines += ["", f"### Top {TOP_N} entities", "", *_top(summary.entities, "entity", "entities")]
+    lines += ["", f"### Top {TOP_N} speakers", "", *_top(summary.speakers, "speaker", "speakers")]
     return "\n".join(lines) + "\n"
 
 
