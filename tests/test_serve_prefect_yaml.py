@@ -1,0 +1,88 @@
+"""prefect.yaml holds the deployments of `newsflow serve`, and `prefect deploy` accepts it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from flows.serve import ServeOptions, build_deployments
+from tests.conftest import ROOT
+
+PREFECT_YAML = ROOT / "prefect.yaml"
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """`newsflow serve`'s deployments with every default (no environment overrides)."""
+    for name in ("NEWSFLOW_INGEST_INTERVAL", "NEWSFLOW_BUCKET", "NEWSFLOW_SPACY_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    return {d.name: d for d in build_deployments(ServeOptions())}
+
+
+def _yaml_deployments() -> dict[str, Any]:
+    from prefect.cli.deploy._models import PrefectYamlModel
+
+    model = PrefectYamlModel.model_validate(yaml.safe_load(PREFECT_YAML.read_text()))
+    return {d.name: d for d in model.deployments}
+
+
+def _module_of(entrypoint: str) -> str:
+    """`flows/ingest.py:ingest` -> `flows.ingest.ingest`, the form `newsflow serve` uses."""
+    path, _, function = entrypoint.partition(":")
+    return Path(path).with_suffix("").as_posix().replace("/", ".") + "." + function
+
+
+def test_prefect_yaml_matches_serve(served: dict[str, Any]) -> None:
+    described = _yaml_deployments()
+    assert described.keys() == served.keys()
+    for name, spec in described.items():
+        deployment = served[name]
+        assert _module_of(spec.entrypoint) == deployment.entrypoint, name
+        assert (ROOT / spec.entrypoint.partition(":")[0]).is_file()
+        assert spec.parameters == deployment.parameters, name
+        assert spec.work_pool is not None and spec.work_pool.name == "newsflow"
+        yaml_intervals = [s.interval.total_seconds() for s in spec.schedules or []]
+        assert yaml_intervals == [s.schedule.interval.total_seconds() for s in deployment.schedules]
+        limit = spec.concurrency_limit
+        if deployment.concurrency_limit is None:
+            assert limit is None, name
+        elif isinstance(limit, int):
+            assert limit == deployment.concurrency_limit and deployment.concurrency_options is None
+        else:
+            assert limit is not None and limit.limit == deployment.concurrency_limit
+            strategy = deployment.concurrency_options.collision_strategy
+            assert limit.collision_strategy == strategy.value, name
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_prefect_deploy_registers_them_on_a_work_pool(tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "PWD": str(ROOT)}
+    prefect = [str(Path(sys.executable).parent / "prefect"), "--no-prompt"]
+
+    def run(*args: str) -> None:
+        done = subprocess.run(
+            [*prefect, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    run("work-pool", "create", "newsflow", "--type", "process", "--overwrite")
+    run("deploy", "--all", "--prefect-file", str(PREFECT_YAML))
+    with get_client(sync_client=True) as client:
+        ingest = client.read_deployment_by_name("ingest/ingest")
+    assert ingest.work_pool_name == "newsflow"
+    assert ingest.schedules[0].schedule.interval.total_seconds() == 60
+    assert ingest.global_concurrency_limit is not None
+    assert ingest.global_concurrency_limit.limit == 1
+    assert ingest.concurrency_options.collision_strategy == "CANCEL_NEW"
+    assert ingest.pull_steps == [
+        {"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}
+    ]
