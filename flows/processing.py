@@ -35,6 +35,8 @@ class BatchResult:
     entities: Counter[str] = field(default_factory=Counter)
     speakers: Counter[str] = field(default_factory=Counter)
     keys: list[str] = field(default_factory=list)
+    #: Epoch seconds when the batch's first message was received (for end-to-end timing).
+    first_received: float = 0.0
 
 
 @task(name="decode", cache_policy=NO_CACHE)
@@ -81,6 +83,8 @@ def process_batch(
     dead_sink: DeadLetterWriter,
 ) -> BatchResult:
     result = BatchResult(received=len(envelopes))
+    if envelopes:
+        result.first_received = min(env.received_at for env in envelopes).timestamp()
     started = time.perf_counter()
     items, dead = decode_batch(envelopes)
     result.seconds["decode"] = time.perf_counter() - started

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from prefect.logging import get_run_logger
@@ -65,6 +66,19 @@ class RunSummary:
 
 BatchListener = Callable[[BatchResult], None]
 
+#: Listeners called after every committed batch of every drain in this process, whatever flow
+#: runs it: how `newsflow bench` times the real consume command from inside its process.
+_observers: list[BatchListener] = []
+
+
+@contextmanager
+def observing(listener: BatchListener) -> Iterator[None]:
+    _observers.append(listener)
+    try:
+        yield
+    finally:
+        _observers.remove(listener)
+
 
 def drain(
     source: Source,
@@ -98,6 +112,8 @@ def drain(
             )
             if on_batch is not None:
                 on_batch(result)
+            for observer in _observers:
+                observer(result)
             if should_stop():
                 break
         lag = getattr(source, "lag", None)
