@@ -50,12 +50,41 @@ class KafkaSource:
         return f"kafka:{self.config.topic}"
 
     def _drained(self) -> bool:
-        """True when this consumer has partitions and has read each of them to its end."""
+        """True when this consumer has read each of its partitions to its end, or, holding none,
+        when the whole group has nothing left to read on the topic."""
+        assigned = self.consumer.assignment()
+        if assigned:
+            ends = self.consumer.end_offsets(list(assigned))
+            return all(self.consumer.position(tp) >= ends[tp] for tp in assigned)
+        # No partition can mean "more consumers than partitions", but also "the group is still
+        # rebalancing": after a consumer dies, the broker waits for its session to expire before
+        # it hands the partitions on. Stopping then would leave the dead consumer's backlog unread
+        # by a run that was asked to drain the topic, so wait until the group's lag is zero.
+        return self._group_lag() == 0
+
+    def _group_lag(self) -> int:
+        partitions = self.consumer.partitions_for_topic(self.config.topic) or set()
+        parts = [TopicPartition(self.config.topic, p) for p in partitions]
+        if not parts:
+            return 0
+        ends = self.consumer.end_offsets(parts)
+        starts = self.consumer.beginning_offsets(parts)  # what retention left, if never committed
+        return sum(max(ends[tp] - (self.consumer.committed(tp) or starts[tp]), 0) for tp in parts)
+
+    def _caught_up(self) -> bool:
+        """True when every assigned partition is read up to the high watermark of its last fetch.
+
+        Uses what the consumer already knows (no request to the broker). A partition not fetched
+        yet has no known watermark and counts as not caught up, so the batch keeps filling.
+        """
         assigned = self.consumer.assignment()
         if not assigned:
             return False
-        ends = self.consumer.end_offsets(list(assigned))
-        return all(self.consumer.position(tp) >= ends[tp] for tp in assigned)
+        for tp in assigned:
+            highwater = self.consumer.highwater(tp)
+            if highwater is None or self.consumer.position(tp) < highwater:
+                return False
+        return True
 
     def _poll(self, max_records: int, timeout: float) -> list[Envelope]:
         records = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records)
@@ -70,7 +99,6 @@ class KafkaSource:
         return batch
 
     def batches(self, max_batch: int) -> Iterator[list[Envelope]]:
-        idle_windows = 0
         produced = 0
         while not self.should_stop():
             if self.max_batches is not None and produced >= self.max_batches:
@@ -82,15 +110,13 @@ class KafkaSource:
                 if remaining <= 0:
                     break
                 batch.extend(self._poll(max_batch - len(batch), min(remaining, 0.5)))
+                if batch and self._caught_up():
+                    break  # nothing more is waiting: waiting out max_wait would only add latency
             if batch:
-                idle_windows = 0
                 produced += 1
                 yield batch
                 continue
-            idle_windows += 1
-            # An empty window is idle only once partitions are assigned and read to their end;
-            # a consumer left with no partition (more consumers than partitions) stops after a few.
-            if self.until_idle and (self._drained() or idle_windows >= 5):
+            if self.until_idle and self._drained():
                 return
 
     def commit(self, batch: list[Envelope]) -> None:
