@@ -23,9 +23,29 @@ class KafkaConfig:
     group: str = field(default_factory=lambda: _env("NEWSFLOW_CONSUMER_GROUP", "newsflow"))
 
 
+#: Stages that NEWSFLOW_STAGES may name; cleaning always runs (every document needs its text).
+OPTIONAL_STAGES = ("entities", "quotes")
+
+
 def default_stage_settings() -> StageSettings:
+    """NEWSFLOW_SPACY_MODEL picks the model; NEWSFLOW_STAGES (e.g. "cleaning" or
+    "cleaning,entities") switches optional stages off, as `newsflow bench` does for its
+    transport-only figure. Unset means every stage."""
+    overrides: dict[str, object] = {}
     model = os.environ.get("NEWSFLOW_SPACY_MODEL", "").strip()
-    return StageSettings(spacy_model=model) if model else StageSettings()
+    if model:
+        overrides["spacy_model"] = model
+    stages = os.environ.get("NEWSFLOW_STAGES", "").strip()
+    if stages:
+        named = {s.strip() for s in stages.split(",") if s.strip()}
+        unknown = named - {"cleaning", *OPTIONAL_STAGES}
+        if unknown:
+            raise ValueError(
+                f"NEWSFLOW_STAGES names unknown stages {sorted(unknown)}; "
+                "use cleaning, entities, quotes"
+            )
+        overrides.update({name: name in named for name in OPTIONAL_STAGES})
+    return StageSettings.model_validate(overrides)
 
 
 def default_bucket() -> str:
