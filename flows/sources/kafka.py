@@ -19,6 +19,12 @@ from schemas import Origin
 #: Large enough for the biggest message a producer may send (RawArticle bounds the body at 5 MB).
 MAX_FETCH_BYTES = 8 * 1024 * 1024
 
+#: How long the broker waits for a silent consumer before giving its partitions to another.
+#: kafka-python's default (45 s) made a consumer restarted after a crash (SIGKILL, OOM) sit idle
+#: for 45 s; heartbeats come from a background thread, so a slow batch never trips 10 s (slow
+#: batches are bounded by max_poll_interval_ms instead).
+SESSION_TIMEOUT_MS = 10_000
+
 
 class KafkaSource:
     def __init__(
@@ -41,6 +47,8 @@ class KafkaSource:
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=MAX_FETCH_BYTES,
             fetch_max_bytes=4 * MAX_FETCH_BYTES,
+            session_timeout_ms=SESSION_TIMEOUT_MS,
+            heartbeat_interval_ms=SESSION_TIMEOUT_MS // 4,
             **kafka_client_options(config),
         )
         self.first_offset: dict[int, int] = {}
