@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 demo: install
 	$(BIN)/newsflow run --source seeds --sink out
 
-test: install services-install
+test: install services-install browser-install
 	$(BIN)/pytest
 
 lint: install
@@ -39,4 +39,5 @@ schemas: install
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
 
--include infra/Makefile.services.mk
+include infra/Makefile.services.mk
+include infra/browser.mk
