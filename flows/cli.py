@@ -221,6 +221,28 @@ def reprocess(
     typer.echo(f"output: {to}")
 
 
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(min=8, help="Articles in the generated corpus")] = 300,
+    words: Annotated[int, typer.Option(min=50, help="Words per generated article")] = 600,
+    processes: Annotated[str, typer.Option(help="Consumer processes to try, e.g. 1,2")] = "1,2",
+    skip_e2e: Annotated[bool, typer.Option(help="Stage rates only (no Kafka, no S3)")] = False,
+    memory: Annotated[
+        bool, typer.Option(help="Instead: RSS over a long in-process run (see --articles)")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Corpus seed")] = 8,
+    max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 64,
+) -> None:
+    """Measure throughput per stage and end to end (Kafka + S3 from the environment); JSON."""
+    from flows.bench.cli import bench_command
+
+    try:
+        report = bench_command(articles, words, processes, skip_e2e, memory, seed, max_batch)
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(report, indent=2))
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,36 @@
+"""Argument handling of `newsflow bench`, kept here so flows/cli.py holds one thin command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.bench.report import memory_target, run_bench
+
+
+def parse_processes(text: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(p) for p in text.split(",") if p.strip())
+    except ValueError:
+        raise ValueError(f"--processes {text!r}: give counts such as 1,2") from None
+    if not counts or any(n < 1 or n > 16 for n in counts):
+        raise ValueError(f"--processes {text!r}: each count must be 1..16")
+    return counts
+
+
+def bench_command(
+    articles: int,
+    words: int,
+    processes: str,
+    skip_e2e: bool,
+    memory: bool,
+    seed: int,
+    max_batch: int,
+) -> dict[str, Any]:
+    if memory:
+        from flows.bench.memory import run_memory
+        from flows.bench.report import machine
+        from flows.config import default_stage_settings
+
+        result = run_memory(articles, words, default_stage_settings(), max_batch=max_batch)
+        return {"machine": machine(), "memory": result, "target": memory_target(result)}
+    return run_bench(articles, words, parse_processes(processes), skip_e2e, seed, max_batch)

@@ -1,0 +1,220 @@
+"""End to end through the real broker and object store, with 1..n consumer processes.
+
+Each scenario gets a fresh topic (at least 2 partitions), a fresh consumer group and a fresh
+bucket, so runs never see each other's data. The corpus is produced before the consumers start;
+consumers (`flows.bench.consumer`, the real consume command) load everything, then are released
+together. The rate is articles / (last batch stored and committed, over all consumers - first
+message received, over all consumers): start-up, group join and the final idle wait are outside.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import psutil
+
+from flows.config import KafkaConfig, kafka_client_options
+from flows.produce import publish
+from schemas import RawArticle
+
+READY_TIMEOUT_S = 300
+RUN_TIMEOUT_S = 3600
+
+
+@dataclass
+class Scenario:
+    processes: int
+    stages: str  # NEWSFLOW_STAGES value
+    max_batch: int = 64
+    max_wait: float = 2.0
+
+
+@dataclass
+class RssSampler:
+    """Peak resident memory of each process, sampled from outside every `interval` seconds."""
+
+    pids: list[int]
+    interval: float = 0.2
+    peaks: dict[int, int] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def _run(self) -> None:
+        procs = [psutil.Process(p) for p in self.pids]
+        while not self._stop.is_set():
+            for proc in procs:
+                try:
+                    rss = proc.memory_info().rss
+                except psutil.Error:
+                    continue
+                self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _create_topic(config: KafkaConfig, name: str, partitions: int) -> None:
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    admin = KafkaAdminClient(**kafka_client_options(config))  # type: ignore[arg-type]
+    try:
+        admin.create_topics(
+            [NewTopic(name=name, num_partitions=partitions, replication_factor=1)],
+            timeout_ms=10_000,
+        )
+    finally:
+        admin.close()
+
+
+def _delete_topics(config: KafkaConfig, names: list[str]) -> None:
+    from kafka.admin import KafkaAdminClient
+
+    admin = KafkaAdminClient(**kafka_client_options(config))  # type: ignore[arg-type]
+    try:
+        admin.delete_topics(names, timeout_ms=10_000)
+    except Exception:  # cleanup only: a leftover topic is harmless
+        pass
+    finally:
+        admin.close()
+
+
+def _count_objects(bucket: str, prefix: str) -> int:
+    from flows.sinks.s3 import S3Store
+
+    return len(S3Store(bucket).list_keys(prefix))
+
+
+def _delete_bucket(bucket: str) -> None:
+    from flows.sinks.s3 import make_s3_client
+
+    s3 = make_s3_client()
+    try:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            for i in range(0, len(keys), 1000):
+                s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[i : i + 1000]})
+        s3.delete_bucket(Bucket=bucket)
+    except Exception:  # cleanup only
+        pass
+
+
+def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, Any]:
+    """Produce the corpus to a fresh topic, drain it with `scenario.processes` consumers."""
+    from flows.sinks.s3 import make_s3_client
+
+    run_id = uuid.uuid4().hex[:10]
+    topic, bucket, group = f"bench-{run_id}", f"bench-{run_id}", f"bench-{run_id}"
+    config = KafkaConfig()
+    partitions = max(2, scenario.processes)
+    _create_topic(config, topic, partitions)
+    make_s3_client().create_bucket(Bucket=bucket)
+    procs: list[subprocess.Popen[str]] = []
+    try:
+        publish(articles, config, topic)
+        env = {
+            **os.environ,
+            "NEWSFLOW_TOPIC": topic,
+            "NEWSFLOW_DLQ_TOPIC": f"{topic}.dlq",
+            "NEWSFLOW_CONSUMER_GROUP": group,
+            "NEWSFLOW_STAGES": scenario.stages,
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+        }
+        args = [
+            "--sink",
+            f"s3://{bucket}/",
+            "--max-batch",
+            str(scenario.max_batch),
+            "--max-wait",
+            str(scenario.max_wait),
+        ]
+        for _ in range(scenario.processes):
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "flows.bench.consumer", *args],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    env=env,
+                )
+            )
+        for proc in procs:
+            _await_ready(proc)
+        with RssSampler([p.pid for p in procs]) as rss:
+            for proc in procs:
+                assert proc.stdin is not None
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            outputs = [_await_result(proc) for proc in procs]
+        stored = _count_objects(bucket, "enriched/")
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        _delete_topics(config, [topic, f"{topic}.dlq"])
+        _delete_bucket(bucket)
+    first = min(o["first"] for o in outputs if o["first"] is not None)
+    last = max(o["last"] for o in outputs if o["last"] is not None)
+    consumed = sum(o["articles"] for o in outputs)
+    seconds = last - first
+    return {
+        "processes": scenario.processes,
+        "partitions": partitions,
+        "stages": scenario.stages,
+        "max_batch": scenario.max_batch,
+        "articles": len(articles),
+        "consumed": consumed,
+        "stored_documents": stored,
+        "batches": sum(o["batches"] for o in outputs),
+        "per_process_articles": [o["articles"] for o in outputs],
+        "seconds": round(seconds, 3),
+        "articles_per_s": round(len(articles) / seconds, 2) if seconds > 0 else None,
+        "stage_seconds": _sum_seconds(outputs),
+        "peak_rss_mb": [round(v / 2**20, 1) for v in rss.peaks.values()],
+    }
+
+
+def _sum_seconds(outputs: list[dict[str, Any]]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for o in outputs:
+        for k, v in o.get("stage_seconds", {}).items():
+            total[k] = round(total.get(k, 0.0) + v, 3)
+    return total
+
+
+def _await_ready(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdout is not None
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"bench consumer {proc.pid} exited before it was ready")
+        if line.strip() == "ready":
+            return
+    raise RuntimeError(f"bench consumer {proc.pid} not ready after {READY_TIMEOUT_S} s")
+
+
+def _await_result(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    assert proc.stdout is not None
+    out, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench consumer {proc.pid} failed with exit code {proc.returncode}")
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"bench consumer {proc.pid} printed no result")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result

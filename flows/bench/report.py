@@ -1,0 +1,144 @@
+"""`newsflow bench`: one run on this machine, every figure of issue 8, as one JSON object.
+
+Ratios are computed within the run (same machine, same minute, same texts), which is what makes
+them comparable across machines and what the regression test checks; absolute rates are printed
+for the record, with the machine and its load, and are only meaningful beside them.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from typing import Any
+
+import psutil
+
+from flows.bench.corpus import generate, word_count
+from flows.bench.stages import measure_stages
+from schemas import StageSettings
+
+ALL_STAGES = "cleaning,entities,quotes"
+TRANSPORT_ONLY = "cleaning"
+
+TARGETS = {
+    "e2e_1_process_vs_nlp_only": 0.90,
+    "e2e_2_processes_vs_1": 1.70,
+    "transport_only_articles_per_s": 1000.0,
+    "memory_growth_pct_2000_to_20000": 10.0,
+}
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")),
+                cpu,
+            )
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "load_avg_1m_at_start": round(os.getloadavg()[0], 2),
+    }
+
+
+def run_bench(
+    articles: int = 300,
+    words: int = 600,
+    processes: tuple[int, ...] = (1, 2),
+    skip_e2e: bool = False,
+    seed: int = 8,
+    max_batch: int = 64,
+) -> dict[str, Any]:
+    from flows.config import default_stage_settings
+
+    settings: StageSettings = default_stage_settings()
+    report: dict[str, Any] = {"machine": machine()}
+    corpus = generate(articles, words=words, seed=seed)
+    report["corpus"] = {
+        "articles": len(corpus),
+        "seed": seed,
+        "raw_words_per_article": round(word_count(corpus) / max(len(corpus), 1), 1),
+        "html_articles": sum(1 for a in corpus if a.content_type.value == "text/html"),
+        "spacy_model": settings.spacy_model,
+        "nlp_batch_size": settings.nlp_batch_size,
+        "flow_max_batch": max_batch,
+    }
+    started = time.perf_counter()
+    stages = measure_stages(corpus, settings, batch_size=max_batch)
+    report["stages"] = stages
+    nlp_rate = stages["nlp_only"]["articles_per_s"]
+    ratios: dict[str, float | None] = {
+        "all_stages_vs_nlp_only": _ratio(stages["all_stages"]["articles_per_s"], nlp_rate),
+    }
+    if not skip_e2e:
+        from flows.bench.e2e import Scenario, run_scenario
+
+        e2e = {
+            f"processes_{n}": run_scenario(corpus, Scenario(n, ALL_STAGES, max_batch=max_batch))
+            for n in processes
+        }
+        transport = run_scenario(corpus, Scenario(1, TRANSPORT_ONLY, max_batch=max_batch))
+        report["e2e"] = e2e
+        report["transport_only"] = transport
+        one = e2e.get("processes_1", {}).get("articles_per_s")
+        two = e2e.get("processes_2", {}).get("articles_per_s")
+        ratios["e2e_1_process_vs_nlp_only"] = _ratio(one, nlp_rate)
+        ratios["e2e_1_process_vs_all_stages"] = _ratio(one, stages["all_stages"]["articles_per_s"])
+        ratios["e2e_2_processes_vs_1"] = _ratio(two, one)
+        cleaning_s = transport["stage_seconds"].get("cleaning", 0.0)
+        # What the flow costs per article beside the one stage it cannot switch off.
+        rest = transport["seconds"] - cleaning_s
+        transport["articles_per_s_excluding_cleaning"] = (
+            round(transport["articles"] / rest, 1) if rest > 0 else None
+        )
+        report["targets"] = _targets(ratios, transport)
+    report["ratios"] = ratios
+    report["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
+    report["bench_seconds"] = round(time.perf_counter() - started, 1)
+    report["method"] = (
+        "stages: each stage alone over the corpus in batches, in this process, models loaded "
+        "first; nlp_only: nlp.pipe over the same cleaned texts with the same batch size. "
+        "e2e: corpus produced to a fresh topic (>= 2 partitions), then N `newsflow consume "
+        "--until-idle` processes in one fresh group, started and warmed up (models, Prefect) "
+        "before being released together; rate = articles / (last batch stored and committed - "
+        "first message received), over all processes. transport_only: the same with "
+        "NEWSFLOW_STAGES=cleaning (cleaning cannot be switched off)."
+    )
+    return report
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def _targets(ratios: dict[str, float | None], transport: dict[str, Any]) -> dict[str, Any]:
+    measured = {
+        "e2e_1_process_vs_nlp_only": ratios.get("e2e_1_process_vs_nlp_only"),
+        "e2e_2_processes_vs_1": ratios.get("e2e_2_processes_vs_1"),
+        "transport_only_articles_per_s": transport.get("articles_per_s"),
+    }
+    return {
+        name: {
+            "target": TARGETS[name],
+            "measured": value,
+            "met": value is not None and value >= TARGETS[name],
+        }
+        for name, value in measured.items()
+    }
+
+
+def memory_target(result: dict[str, Any]) -> dict[str, Any]:
+    growth = result.get("growth_pct")
+    limit = TARGETS["memory_growth_pct_2000_to_20000"]
+    return {
+        "target": f"< {limit}%",
+        "measured": growth,
+        "met": growth is not None and growth < limit,
+    }

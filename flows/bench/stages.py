@@ -1,0 +1,92 @@
+"""Stage rates in one process, no transport: each stage alone, and spaCy alone as the yardstick.
+
+Every figure is from the same cleaned texts, so "NLP only" and "entities" differ by exactly what
+the entity stage adds beside the parse (mention finding, clustering, set_ents).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from flows.stages import build_stages
+from schemas import RawArticle, StageSettings
+from workers.base import WorkItem
+from workers.entities.stage import cut
+from workers.nlp import load_nlp
+from workers.pipeline import run_stage
+
+
+@dataclass(frozen=True)
+class Rate:
+    articles: int
+    words: int
+    seconds: float
+
+    def as_dict(self) -> dict[str, float]:
+        s = max(self.seconds, 1e-9)
+        return {
+            "articles": self.articles,
+            "seconds": round(self.seconds, 3),
+            "articles_per_s": round(self.articles / s, 2),
+            "words_per_s": round(self.words / s, 1),
+        }
+
+
+def batches(items: list[WorkItem], size: int) -> list[list[WorkItem]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def warm_up(settings: StageSettings) -> None:
+    """Load the models (spaCy, language id) outside every timed region."""
+    from flows.bench.corpus import generate
+
+    items = [WorkItem(raw=a) for a in generate(4, words=200, seed=99_999)]
+    for stage in build_stages(settings):
+        run_stage(stage, items)
+    load_nlp(settings.spacy_model)
+
+
+def measure_stages(
+    articles: list[RawArticle], settings: StageSettings, batch_size: int = 64
+) -> dict[str, dict[str, float]]:
+    """Each stage timed over the whole corpus in batches of `batch_size`, stage by stage.
+
+    Fresh stage objects (their own duplicate index), so a rerun in one process measures the same.
+    """
+    from workers.cleaning import CleaningStage
+    from workers.entities import EntityStage
+    from workers.quotes import QuoteStage
+
+    warm_up(settings)
+    items = [WorkItem(raw=a) for a in articles]
+    chunks = batches(items, batch_size)
+    stages = (CleaningStage(settings), EntityStage(settings), QuoteStage(settings))
+    seconds: dict[str, float] = {}
+    for stage in stages:
+        seconds[stage.name.value] = sum(run_stage(stage, chunk) for chunk in chunks)
+    failed = [i for i in items if not i.ok]
+    if failed:
+        first = failed[0].failure
+        raise RuntimeError(f"{len(failed)} bench articles failed a stage, e.g. {first}")
+    texts = [cut(i.cleaned.text, settings.max_nlp_chars) for i in items if i.cleaned]
+    words = sum(len(t.split()) for t in texts)
+    raw_words = sum(len(a.body.split()) for a in articles)
+    nlp_seconds = nlp_only_seconds(texts, settings)
+    rates = {
+        name: Rate(len(items), raw_words if name == "cleaning" else words, s).as_dict()
+        for name, s in seconds.items()
+    }
+    rates["nlp_only"] = Rate(len(texts), words, nlp_seconds).as_dict()
+    all_stages = sum(seconds.values())
+    rates["all_stages"] = Rate(len(items), words, all_stages).as_dict()
+    return rates
+
+
+def nlp_only_seconds(texts: list[str], settings: StageSettings) -> float:
+    """The same pipeline, the same texts, the same batch size: what spaCy alone costs."""
+    nlp = load_nlp(settings.spacy_model)
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=settings.nlp_batch_size):
+        pass
+    return time.perf_counter() - started
