@@ -1,0 +1,106 @@
+"""Performance regression guard: ratios within one run, never absolute times.
+
+Absolute rates depend on the machine and on whatever else it is doing; a ratio of two figures
+measured a few seconds apart, on the same texts, in the same process, mostly does not. Bounds sit
+well below what a quiet run gives (docs/performance.md), so noise does not fail them but a real
+regression (a second parse, a Prefect task per article, a per-article commit) does.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from flows.bench.corpus import generate, word_count
+from flows.bench.memory import GeneratedSource
+from flows.bench.stages import measure_stages, warm_up
+from flows.config import default_stage_settings
+from schemas import ContentType, StageSettings
+
+ARTICLES = 48
+WORDS = 300
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list:
+    return generate(ARTICLES, words=WORDS, seed=3)
+
+
+@pytest.fixture(scope="module")
+def rates(corpus: list) -> dict[str, dict[str, float]]:
+    return measure_stages(corpus, StageSettings(), batch_size=16)
+
+
+def test_corpus_is_deterministic_news_like_and_distinct(corpus: list) -> None:
+    again = generate(ARTICLES, words=WORDS, seed=3)
+    assert [a.model_dump() for a in again] == [a.model_dump() for a in corpus]
+    assert generate(4, words=WORDS, seed=4)[0].body != corpus[0].body
+    assert len({a.body for a in corpus}) == ARTICLES
+    assert len({a.id for a in corpus}) == ARTICLES
+    mean_words = word_count(corpus) / ARTICLES
+    assert WORDS <= mean_words <= WORDS * 1.6  # HTML pages carry markup words on top
+    html = [a for a in corpus if a.content_type is ContentType.HTML]
+    assert 0 < len(html) < ARTICLES
+    assert all("<nav>" in a.body and "<p>" in a.body for a in html)
+    text = " ".join(a.body for a in corpus)
+    assert text.count('"') + text.count("\u201c") > ARTICLES  # quotes to find
+    assert " said" in text
+
+
+def test_stages_cost_little_beside_the_parse(rates: dict[str, dict[str, float]]) -> None:
+    """Everything the stages add to spaCy's own parse (cleaning, mention clustering, quote rules)
+    stays a minority of the time: a quiet run measures ~0.8 (docs/performance.md)."""
+    ratio = rates["all_stages"]["articles_per_s"] / rates["nlp_only"]["articles_per_s"]
+    assert ratio >= 0.55, rates
+
+
+def test_quote_stage_reuses_the_parse(rates: dict[str, dict[str, float]]) -> None:
+    """A second parse would make the quote stage cost about as much as spaCy itself."""
+    assert rates["quotes"]["seconds"] <= 0.4 * rates["nlp_only"]["seconds"], rates
+
+
+def test_flow_overhead_is_a_small_share(
+    corpus: list, prefect_server: None, tmp_path: pytest.TempPathFactory
+) -> None:
+    """The real drain loop (Prefect tasks per stage per batch, decode, assemble, JSON, a folder
+    sink) around the stages: what is not stage time is the flow's share."""
+    from prefect import flow
+
+    from flows.sinks import open_sink
+    from flows.stages import build_stages
+    from flows.stream import drain
+
+    settings = StageSettings()
+    warm_up(settings)
+    stages = build_stages(settings)
+    source = GeneratedSource(ARTICLES, WORDS)
+    sink = open_sink(str(tmp_path))
+
+    @flow(name="bench-regression")
+    def run() -> tuple[float, float, int]:
+        started = time.perf_counter()
+        summary = drain(source, sink, sink, stages, max_batch=16)
+        total = time.perf_counter() - started
+        stage_time = sum(summary.stage_seconds[s.name.value] for s in stages)
+        return total, stage_time, summary.stored
+
+    total, stage_time, stored = run()
+    assert stored == ARTICLES
+    flow_share = (total - stage_time) / total
+    assert flow_share <= 0.25, (total, stage_time)
+
+
+def test_newsflow_stages_env_switches_optional_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_STAGES", "cleaning")
+    s = default_stage_settings()
+    assert (s.entities, s.quotes) == (False, False)
+    monkeypatch.setenv("NEWSFLOW_STAGES", "cleaning, quotes")
+    s = default_stage_settings()
+    assert (s.entities, s.quotes) == (False, True)
+    monkeypatch.setenv("NEWSFLOW_STAGES", "parsing")
+    with pytest.raises(ValueError, match="parsing"):
+        default_stage_settings()
+    monkeypatch.delenv("NEWSFLOW_STAGES")
+    s = default_stage_settings()
+    assert (s.entities, s.quotes) == (True, True)
