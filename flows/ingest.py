@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kafka.errors import KafkaError
+from kafka.errors import RetriableError
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
@@ -29,10 +29,11 @@ def _run_name() -> str:
 
 
 def _kafka_error(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry a broker that is down or restarting; anything else (a bad setting) fails at once."""
+    """Retry what kafka-python itself calls retriable (a broker down, restarting, timing out);
+    anything else (a bad setting) fails at once."""
     try:
         state.result()
-    except KafkaError:
+    except RetriableError:
         return True
     except Exception:
         return False

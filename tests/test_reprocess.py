@@ -193,3 +193,14 @@ def test_reprocess_rejects_bad_selections(tmp_path: Path, args: list[str], messa
     )
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_failed_run_says_why(tmp_path: Path) -> None:
+    from flows.reprocess import reprocess
+
+    state = reprocess(
+        source=str(tmp_path), target=str(tmp_path), prefix="enriched/", return_state=True
+    )
+    assert state.is_failed()
+    assert "must start with 'raw/'" in (state.message or "")
