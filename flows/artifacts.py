@@ -9,6 +9,8 @@ of every `ingest` (or `reprocess`, ...) report side by side.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from uuid import UUID
 
 from flows.stream import RunSummary
 
@@ -21,7 +23,7 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
@@ -130,6 +132,6 @@ def publish_run_report(summary: RunSummary, flow: str, sink: str) -> None:
     if run_id and name:
         try:
             with get_client(sync_client=True) as client:
-                client.update_flow_run(run_id, name=final_run_name(name, summary))
+                client.update_flow_run(UUID(str(run_id)), name=final_run_name(name, summary))
         except Exception as exc:  # a cosmetic rename must never fail a run that stored its data
             get_run_logger().warning("could not rename the run: %s", exc)

@@ -17,15 +17,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-from prefect.deployments.runner import EntrypointType
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
 
 from flows.config import default_bucket, default_stage_settings
-
-if TYPE_CHECKING:
-    from prefect.deployments.runner import RunnerDeployment
 
 DEFAULT_INTERVAL_S = 60.0
 DEFAULT_MAX_BATCHES = 100
@@ -60,7 +57,7 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
     settings = default_stage_settings().model_dump()
     # Module paths, not file paths: the runner imports the installed package, whatever the cwd.
     common = {"tags": TAGS, "entrypoint_type": EntrypointType.MODULE_PATH}
-    return [
+    deployments: list[Any] = [
         ingest.to_deployment(
             name="ingest",
             interval=timedelta(seconds=options.interval_s),
@@ -101,6 +98,9 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
             **common,  # type: ignore[arg-type]
         ),
     ]
+    # to_deployment is sync here (no running event loop); the check narrows its dual return type.
+    assert all(isinstance(d, RunnerDeployment) for d in deployments)
+    return deployments
 
 
 def serve_deployments(options: ServeOptions) -> None:
