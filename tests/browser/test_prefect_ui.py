@@ -8,12 +8,14 @@ when they are missing; under CI (`CI=true`) that is a failure, so a green CI mea
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,21 @@ def _wait(
     pytest.fail(f"{what}: not done after {timeout:.0f} s; log:\n{log.read_text()[-3000:]}")
 
 
+def _call(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One API call, retried while the server is briefly busy (SQLite under the scheduler answers
+    503 for a moment), as Prefect's own client does."""
+    for _ in range(30):
+        try:
+            reply = client.request(method, url, **kwargs)
+        except httpx.TransportError:
+            time.sleep(1)
+            continue
+        if reply.status_code not in {429, 502, 503}:
+            return reply
+        time.sleep(1)
+    return client.request(method, url, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`prefect server start` with the UI, on a free loopback port and a fresh home."""
@@ -116,6 +133,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
         "PREFECT_LOGGING_LEVEL": "INFO",
     }
     env.pop("PREFECT_PROFILE", None)
@@ -131,7 +149,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "--port",
             str(port),
             "--ui",
-            "--no-scheduler",
         ],
         env,
         log,
@@ -150,7 +167,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         _stop(process)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def finished_run(
     server: Server, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
@@ -167,11 +184,13 @@ def finished_run(
     try:
 
         def deployment() -> dict[str, Any] | None:
-            reply = client.get("/deployments/name/enrich-files/enrich-files")
+            reply = _call(client, "GET", "/deployments/name/enrich-files/enrich-files")
             return reply.json() if reply.status_code == 200 else None
 
         deployed = _wait("deployments of newsflow serve", deployment, 120, serve, log)
-        created = client.post(
+        created = _call(
+            client,
+            "POST",
             f"/deployments/{deployed['id']}/create_flow_run",
             json={"parameters": {"sources": [str(articles)], "sink": str(work / "out")}},
         )
@@ -179,20 +198,23 @@ def finished_run(
         run_id = created.json()["id"]
 
         def done() -> dict[str, Any] | None:
-            run = client.get(f"/flow_runs/{run_id}").json()
+            run = _call(client, "GET", f"/flow_runs/{run_id}").json()
             state = run["state"]["type"] if run.get("state") else None
             if state in {"FAILED", "CRASHED", "CANCELLED"}:
                 pytest.fail(f"the run ended {state}: {run['state'].get('message')}")
             return run if state == "COMPLETED" else None
 
         run = _wait("the served enrich-files run", done, RUN_DONE_S, serve, log)
-        artifacts = client.post(
-            "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}
+        artifacts = _call(
+            client,
+            "POST",
+            "/artifacts/filter",
+            json={"artifacts": {"flow_run_id": {"any_": [run_id]}}},
         ).json()
         assert [a["key"] for a in artifacts] == ["enrich-files-report"]
-        # The runner is kept until the module ends: stopping it while the run's process is still
+        # The runner is kept until the test ends: stopping it while the run's process is still
         # exiting would make it cancel the run it just completed.
-        yield {"run": run, "artifact": artifacts[0], "ui": server.url, "api": client}
+        yield {"run": run, "artifact": artifacts[0], "ui": server.url}
     finally:
         client.close()
         _stop(serve)
@@ -293,3 +315,104 @@ def test_run_page_and_report_artifact_in_chromium(
     # The rendered table holds the counts: in, enriched, dead-lettered.
     assert f"{received}\t{enriched}\t1\t" in page
     assert artifact["data"].startswith("## enrich-files")
+
+
+def _open_report(browser: Any, ui: str, run: dict[str, Any], key: str, shot: str) -> str:
+    """The run page, then its Artifacts tab, then the report: screenshots of each; the report's
+    text is returned."""
+    browser.set_window_size(1600, 1300)
+    browser.get(f"{ui}/runs/flow-run/{run['id']}")
+    _wait_for_text(browser, [run["name"], "Completed"], shot)
+    browser.save_screenshot(str(OUTPUT / f"{shot}.png"))
+    _click(browser, "//*[@role='tablist']/*[normalize-space(.)='Artifacts']", "tab")
+    _click(browser, f"//*[normalize-space(text())='{key}']", "report link")
+    page = _wait_for_text(browser, ["articles in", "Top 10 speakers"], f"{shot}-artifact")
+    browser.set_window_size(1600, 2400)
+    browser.save_screenshot(str(OUTPUT / f"{shot}-artifact.png"))
+    return page
+
+
+@pytest.mark.integration
+def test_scheduled_ingest_drains_the_topic_and_reports_offsets(
+    server: Server, browser: Any, services: Any, s3_bucket: str, tmp_path: Path
+) -> None:
+    """`newsflow serve` on a short interval: a scheduled ingest run drains a fresh topic into a
+    fresh bucket, and its page shows the report with the Kafka offsets and lag."""
+    from kafka import KafkaProducer
+
+    topic = services.create_topic(prefix="ui")
+    dlq = services.create_topic(prefix="ui-dlq")
+    env = {
+        **server.env,
+        **services.env(
+            NEWSFLOW_TOPIC=topic,
+            NEWSFLOW_DLQ_TOPIC=dlq,
+            NEWSFLOW_CONSUMER_GROUP=f"ui-{uuid.uuid4().hex[:8]}",
+        ),
+    }
+    producer = KafkaProducer(bootstrap_servers=services.bootstrap_servers, acks="all")
+    for article in ARTICLES:
+        producer.send(topic, value=json.dumps(article).encode())
+    producer.send(topic, value=b"not an article")
+    producer.flush()
+    producer.close()
+    last = len(ARTICLES)  # offsets 0..last
+
+    log = OUTPUT / "serve-ingest.log"
+    serve = _start(
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "serve",
+            "--interval",
+            "10",
+            "--max-batches",
+            "5",
+            "--sink",
+            f"s3://{s3_bucket}/",
+        ],
+        env,
+        log,
+    )
+    client = httpx.Client(base_url=server.api, timeout=10)
+    try:
+
+        def deployment() -> dict[str, Any] | None:
+            reply = _call(client, "GET", "/deployments/name/ingest/ingest")
+            ok = reply.status_code == 200 and reply.json()["parameters"]["sink"].endswith(
+                s3_bucket + "/"
+            )
+            return reply.json() if ok else None
+
+        deployed = _wait("the ingest deployment", deployment, 120, serve, log)
+
+        def drained() -> dict[str, Any] | None:
+            runs = _call(
+                client,
+                "POST",
+                "/flow_runs/filter",
+                json={"flow_runs": {"deployment_id": {"any_": [deployed["id"]]}}},
+            ).json()
+            for run in runs:
+                state = (run.get("state") or {}).get("type")
+                if state in {"FAILED", "CRASHED"}:
+                    pytest.fail(f"ingest run {run['name']} {state}: {run['state'].get('message')}")
+                if state == "COMPLETED" and f"{topic}[0]@0-{last}" in run["name"]:
+                    return dict(run)
+            return None
+
+        run = _wait("a scheduled ingest run that drains the topic", drained, RUN_DONE_S, serve, log)
+        assert run["auto_scheduled"] is True  # the schedule started it, not the test
+        keys = services.s3_client().list_objects_v2(Bucket=s3_bucket, Prefix="enriched/")
+        assert keys.get("KeyCount") == len(ARTICLES)
+
+        page = _open_report(browser, server.url, run, "ingest-report", "ingest-run")
+        assert "Kafka offsets and lag" in page
+        assert f"{topic}[0]\t0\t{last}\t0" in page  # first, last offset, no lag left
+        assert f"{last + 1}\t{len(ARTICLES)}\t1\t" in page  # in, enriched, dead-lettered
+    finally:
+        client.close()
+        _stop(serve)
+        for name in (topic, dlq):
+            services.delete_topic(name)
