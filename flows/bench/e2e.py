@@ -13,11 +13,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import psutil
 
@@ -44,18 +45,38 @@ class RssSampler:
     pids: list[int]
     interval: float = 0.2
     peaks: dict[int, int] = field(default_factory=dict)
+    #: CPU seconds used during the run: the consumers, and their children (Prefect's server).
+    cpu: dict[str, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
+
+    @staticmethod
+    def _cpu(proc: psutil.Process) -> float:
+        t = proc.cpu_times()
+        return float(t.user + t.system)
 
     def _run(self) -> None:
         procs = [psutil.Process(p) for p in self.pids]
+        start: dict[int, float] = {}
+        latest: dict[int, tuple[str, float]] = {}
+        for proc in procs:
+            for p in [proc, *proc.children(recursive=True)]:
+                start[p.pid] = self._cpu(p)
         while not self._stop.is_set():
             for proc in procs:
                 try:
                     rss = proc.memory_info().rss
+                    family = [("consumer", proc)] + [
+                        ("children", c) for c in proc.children(recursive=True)
+                    ]
+                    for kind, p in family:
+                        latest[p.pid] = (kind, self._cpu(p))
                 except psutil.Error:
                     continue
                 self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
             self._stop.wait(self.interval)
+        for pid, (kind, seconds) in latest.items():
+            used = seconds - start.get(pid, 0.0)
+            self.cpu[kind] = round(self.cpu.get(kind, 0.0) + used, 2)
 
     def __enter__(self) -> RssSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -123,6 +144,7 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
     _create_topic(config, topic, partitions)
     make_s3_client().create_bucket(Bucket=bucket)
     procs: list[subprocess.Popen[str]] = []
+    logs: list[IO[str]] = []
     try:
         publish(articles, config, topic)
         env = {
@@ -131,7 +153,6 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
             "NEWSFLOW_DLQ_TOPIC": f"{topic}.dlq",
             "NEWSFLOW_CONSUMER_GROUP": group,
             "NEWSFLOW_STAGES": scenario.stages,
-            "PREFECT_LOGGING_LEVEL": "WARNING",
         }
         args = [
             "--sink",
@@ -142,25 +163,34 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
             str(scenario.max_wait),
         ]
         for _ in range(scenario.processes):
+            # The consumers log as they would in production (to a file, not to the report).
+            log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in finally)
+            logs.append(log)
             procs.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "flows.bench.consumer", *args],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
+                    stderr=log,
                     text=True,
                     env=env,
                 )
             )
-        for proc in procs:
-            _await_ready(proc)
-        with RssSampler([p.pid for p in procs]) as rss:
+        try:
             for proc in procs:
-                assert proc.stdin is not None
-                proc.stdin.write("go\n")
-                proc.stdin.flush()
-            outputs = [_await_result(proc) for proc in procs]
+                _await_ready(proc)
+            with RssSampler([p.pid for p in procs]) as rss:
+                for proc in procs:
+                    assert proc.stdin is not None
+                    proc.stdin.write("go\n")
+                    proc.stdin.flush()
+                outputs = [_await_result(proc) for proc in procs]
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}; consumer log tail:\n{_tail(logs)}") from exc
         stored = _count_objects(bucket, "enriched/")
     finally:
+        for log in logs:
+            log.close()
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
@@ -185,7 +215,17 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
         "articles_per_s": round(len(articles) / seconds, 2) if seconds > 0 else None,
         "stage_seconds": _sum_seconds(outputs),
         "peak_rss_mb": [round(v / 2**20, 1) for v in rss.peaks.values()],
+        # From "go" to exit, so it includes the group join and the final idle check.
+        "cpu_seconds": rss.cpu,
     }
+
+
+def _tail(logs: list[IO[str]], chars: int = 3000) -> str:
+    parts = []
+    for log in logs:
+        log.seek(0)
+        parts.append(log.read()[-chars:])
+    return "\n---\n".join(parts)
 
 
 def _sum_seconds(outputs: list[dict[str, Any]]) -> dict[str, float]:
