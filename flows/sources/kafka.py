@@ -6,10 +6,13 @@ dead-lettered, which is what makes delivery at-least-once.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from flows.config import KafkaConfig, kafka_client_options
@@ -24,6 +27,13 @@ MAX_FETCH_BYTES = 8 * 1024 * 1024
 #: for 45 s; heartbeats come from a background thread, so a slow batch never trips 10 s (slow
 #: batches are bounded by max_poll_interval_ms instead).
 SESSION_TIMEOUT_MS = 10_000
+
+#: How long a call to the broker is retried through an outage (a restart takes ~10-30 s) before
+#: the run gives up. Giving up is safe: uncommitted batches are read again by the next run.
+BROKER_OUTAGE_S = 180.0
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class KafkaSource:
@@ -94,8 +104,33 @@ class KafkaSource:
                 return False
         return True
 
+    def _through_outage(self, call: Callable[[], T], what: str) -> T:
+        """`call()`, retried with back-off while the broker is unreachable.
+
+        kafka-python reconnects by itself, but a commit, an offset lookup or a poll made while
+        the broker restarts raises a retriable error (connection refused, no coordinator); left
+        alone, that fails the run. Non-retriable errors (a rebalance that took the partitions, a
+        bad setting) are raised at once.
+        """
+        deadline = time.monotonic() + BROKER_OUTAGE_S
+        delay = 0.5
+        while True:
+            try:
+                return call()
+            except KafkaError as exc:
+                if not exc.retriable or time.monotonic() + delay > deadline or self.should_stop():
+                    raise
+                logger.warning(
+                    "%s failed (%s: %s); retrying in %.1f s", what, type(exc).__name__, exc, delay
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
     def _poll(self, max_records: int, timeout: float) -> list[Envelope]:
-        records = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records)
+        records = self._through_outage(
+            lambda: self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records),
+            "poll",
+        )
         batch: list[Envelope] = []
         for tp, messages in records.items():
             for m in messages:
@@ -124,7 +159,7 @@ class KafkaSource:
                 produced += 1
                 yield batch
                 continue
-            if self.until_idle and self._drained():
+            if self.until_idle and self._through_outage(self._drained, "reading end offsets"):
                 return
 
     def commit(self, batch: list[Envelope]) -> None:
@@ -137,7 +172,8 @@ class KafkaSource:
             if current is None or o.offset + 1 > current.offset:
                 offsets[tp] = OffsetAndMetadata(o.offset + 1, "", -1)
         if offsets:
-            self.consumer.commit(offsets)
+            # The batch is stored by now: riding out a broker restart here saves re-processing it.
+            self._through_outage(lambda: self.consumer.commit(offsets), "commit")
 
     def lag(self) -> dict[str, int]:
         """Messages not yet committed per partition, for the run's report."""
