@@ -6,6 +6,8 @@ replays the batch (at-least-once) and idempotent keys make the replay overwrite,
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -80,6 +82,28 @@ def observing(listener: BatchListener) -> Iterator[None]:
         _observers.remove(listener)
 
 
+@contextmanager
+def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
+    """While the loop runs, SIGTERM/Ctrl-C only ask it to stop at its next safe point.
+
+    Prefect's flow engine installs its own SIGTERM handler for the length of a flow run, replacing
+    the one `newsflow consume` set: it raises wherever the code happens to be, so a SIGTERM ended
+    the run as a crash with a traceback and exit code 1 (found by the broker-restart test). The
+    stop flag's handler is put back for the loop and Prefect's restored after it.
+    """
+    install = getattr(should_stop, "install", None)
+    if install is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    install()
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def drain(
     source: Source,
     sink: DocumentSink,
@@ -92,37 +116,40 @@ def drain(
     logger = get_run_logger()
     summary = RunSummary(source=source.describe())
     started = time.perf_counter()
-    try:
-        for envelopes in source.batches(max_batch):
-            if should_stop():
-                logger.warning(
-                    "stop requested: abandoning an uncommitted batch of %d", len(envelopes)
+    with _signals_ask_to_stop(should_stop):
+        try:
+            for envelopes in source.batches(max_batch):
+                if should_stop():
+                    logger.warning(
+                        "stop requested: abandoning an uncommitted batch of %d", len(envelopes)
+                    )
+                    break
+                result = process_batch(envelopes, stages, sink, dead_sink)
+                source.commit(envelopes)
+                summary.add(result)
+                summary.track_offsets(envelopes)
+                logger.info(
+                    "batch %d: %d in, %d enriched, %d dead-lettered",
+                    summary.batches,
+                    result.received,
+                    result.stored,
+                    result.dead,
                 )
-                break
-            result = process_batch(envelopes, stages, sink, dead_sink)
-            source.commit(envelopes)
-            summary.add(result)
-            summary.track_offsets(envelopes)
-            logger.info(
-                "batch %d: %d in, %d enriched, %d dead-lettered",
-                summary.batches,
-                result.received,
-                result.stored,
-                result.dead,
-            )
-            if on_batch is not None:
-                on_batch(result)
-            for observer in _observers:
-                observer(result)
-            if should_stop():
-                break
-        lag = getattr(source, "lag", None)
-        if callable(lag):
-            try:  # everything is stored and committed: a lag read must not fail the run
-                summary.lag = lag()
-            except Exception as exc:
-                logger.warning("could not read the consumer lag: %s: %s", type(exc).__name__, exc)
-    finally:
-        source.close()
-        summary.seconds = time.perf_counter() - started
+                if on_batch is not None:
+                    on_batch(result)
+                for observer in _observers:
+                    observer(result)
+                if should_stop():
+                    break
+            lag = getattr(source, "lag", None)
+            if callable(lag):
+                try:  # everything is stored and committed: a lag read must not fail the run
+                    summary.lag = lag()
+                except Exception as exc:
+                    logger.warning(
+                        "could not read the consumer lag: %s: %s", type(exc).__name__, exc
+                    )
+        finally:
+            source.close()
+            summary.seconds = time.perf_counter() - started
     return summary
