@@ -112,6 +112,7 @@ def test_broker_restart_mid_run_consumer_reconnects_and_continues(
     output = log.read_text(errors="replace")
     assert code == 0, output[-3000:]
     assert "processed 30 articles" in output, output[-2000:]
+    assert "ECONNREFUSED" in output, "the consumer should have seen the broker go away"
     _assert_exactly_once(pipeline, before + after)
 
 
