@@ -123,6 +123,97 @@ def test_surname_goes_to_the_nearest_earlier_full_name() -> None:
     assert _by_name(entities, "Joe Biden").count == 1
 
 
+def _types(entities: list[Entity]) -> dict[str, str]:
+    return {e.name: e.type.value for e in entities}
+
+
+def test_context_names_organisations_the_model_calls_people_or_places() -> None:
+    types = _types(
+        _entities(
+            "The ride-hailing firm Bolt and the delivery app Glovo were fined in Spain. "
+            "Klarna, the Swedish payments company, filed for a listing. "
+            "Nigel Farage's Reform UK party won five seats."
+        )
+    )
+    for org in ("Bolt", "Glovo", "Klarna", "Reform UK"):
+        assert types.get(org) == "ORG", (org, types)
+    assert types["Spain"] == "GPE"
+
+
+def test_brands_and_brand_style_capitals_are_organisations() -> None:
+    types = _types(
+        _entities(
+            "Regulators said Spotify and Snapchat must report how many children use them. "
+            "Musk said SpaceX would launch again after the social network X was fined."
+        )
+    )
+    for org in ("Spotify", "Snapchat", "SpaceX", "X"):
+        assert types.get(org) == "ORG", (org, types)
+    assert types["Elon Musk" if "Elon Musk" in types else "Musk"] == "PERSON"
+
+
+def test_last_word_says_law_facility_school_or_competition() -> None:
+    types = _types(
+        _entities(
+            "Ministers cited the Paris Agreement at the talks. The crew docked at the "
+            "International Space Station. Pupils moved to Jefferson Elementary. "
+            "Arsenal reached the Champions League semi-final."
+        )
+    )
+    assert types["Paris Agreement"] == "LAW"
+    assert types["International Space Station"] == "FAC"
+    assert types["Jefferson Elementary"] == "ORG"
+    assert types.get("Champions League", "EVENT") == "EVENT"
+
+
+def test_place_in_a_club_name_stands_for_the_club_unless_used_as_a_place() -> None:
+    entities = _entities(
+        "Inter Milan beat Napoli on Sunday. Milan coach Simone Inzaghi praised his defence. "
+        "Fans celebrated in Milan until dawn. Munich police said the night was calm."
+    )
+    club = _by_name(entities, "Inter Milan")
+    assert club.type == "ORG" and club.count == 2
+    city = _by_name(entities, "Milan")
+    assert city.type == "GPE" and city.count == 1
+    assert _by_name(entities, "Munich").type == "GPE"
+
+
+def test_products_and_sentence_initial_common_nouns_are_not_organisations() -> None:
+    entities = _entities(
+        "Airbus grounded 30 A220 jets after 12 MAX planes were inspected. Army officers said "
+        "the base was hit. The army later denied it. Nasa praised Boeing's Starliner capsule."
+    )
+    types = _types(entities)
+    assert types.get("Starliner") in {None, "PRODUCT"}
+    assert types.get("MAX") in {None, "PRODUCT"}
+    assert "Army" not in types
+    assert types["Airbus"] == "ORG"
+
+
+def test_full_name_outvotes_model_org_guesses_for_the_surname() -> None:
+    entities = _entities(
+        "Claudia Sheinbaum won the vote. Sheinbaum, a former mayor, is the protege of the "
+        "president. Biden called Sheinbaum on Monday."
+    )
+    person = _by_name(entities, "Claudia Sheinbaum")
+    assert person.type == "PERSON" and person.count == 3
+
+
+def test_brand_is_not_merged_into_an_organisation_named_after_it() -> None:
+    entities = _entities(
+        "Alphabet cut 300 jobs. The Alphabet Workers Union called the cuts avoidable, and "
+        "Alphabet declined to comment."
+    )
+    assert _by_name(entities, "Alphabet").count == 2
+    assert _by_name(entities, "Alphabet Workers Union").count == 1
+
+
+def test_known_sites_are_places_not_people() -> None:
+    types = _types(_entities("When Elon Musk visited Auschwitz, he met survivors in Krakow."))
+    assert types["Auschwitz"] == "FAC"
+    assert types["Elon Musk"] == "PERSON"
+
+
 def test_key_is_normalised_name_and_type() -> None:
     assert entity_key("Volodymyr Zelensky", "PERSON") == "volodymyr zelensky|PERSON"
     assert entity_key("The New York Times", "ORG") == "new york times|ORG"

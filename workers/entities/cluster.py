@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from schemas import Entity, EntityType, Mention
-from workers.entities.gazetteer import ALIASES, CONTEXT_ONLY_ALIASES, normalise
+from workers.entities.gazetteer import (
+    ALIASES,
+    CONTEXT_ONLY_ALIASES,
+    CORPORATE_SUFFIXES,
+    is_given_name,
+    normalise,
+)
 from workers.entities.mentions import Candidate
 
 _PLACE = frozenset({"GPE", "LOC"})
@@ -43,10 +49,17 @@ class _Cluster:
     def label(self) -> str:
         votes: dict[str, float] = {}
         for m in self.mentions:
-            votes[m.label] = votes.get(m.label, 0.0) + _LABEL_WEIGHT.get(m.source, 1.0) * (
-                1 + 0.1 * len(m.norm.split())
-            )
+            votes[m.label] = votes.get(m.label, 0.0) + _weight(m) * (1 + 0.1 * len(m.norm.split()))
         return max(votes, key=lambda label: votes[label])
+
+
+def _weight(m: _Mention) -> float:
+    """How much one mention's label counts. The model's PERSON for a full name that starts with a
+    known given name ("Claudia Sheinbaum") outweighs its ORG guesses for the bare surname later."""
+    full_name = m.source == "model" and m.label == "PERSON" and " " in m.text
+    if full_name and is_given_name(m.text.split()[0]):
+        return _LABEL_WEIGHT["rule"]
+    return _LABEL_WEIGHT.get(m.source, 1.0)
 
 
 def _group(label: str) -> str:
@@ -82,6 +95,9 @@ def _is_part_of(short: _Mention, long_norm: str, cluster_label: str) -> bool:
     if cluster_label == "PERSON":
         # a lone surname or first name, whatever the model called it, unless a list made it a place
         return short.label == "PERSON" or short.source == "model"
+    if short.source == "gazetteer" and lw[: len(sw)] == sw and lw[-1] not in CORPORATE_SUFFIXES:
+        # "Alphabet" is not the "Alphabet Workers Union"; "Boeing" is "Boeing Co"
+        return False
     return _group(short.label) == _group(cluster_label) and cluster_label != "NORP"
 
 

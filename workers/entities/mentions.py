@@ -17,11 +17,21 @@ from spacy.tokens import Doc, Span, Token
 
 from workers.entities.gazetteer import (
     CALENDAR,
+    CLUB_ROLES,
+    COMPETITION_STAGES,
+    EVENT_WORDS,
+    FAC_WORDS,
     GEO_PREFIXES,
+    LAW_WORDS,
+    LOCATIVE_PREPS,
     NOT_PERSON_WORDS,
+    ORG_AFTER,
+    ORG_NOUNS,
     ORG_WORDS,
     PLACE_CUES,
     PLACE_NOUNS,
+    PRODUCT_NOUNS,
+    SCHOOL_WORDS,
     demonyms,
     is_given_name,
     is_person_title,
@@ -161,8 +171,15 @@ def _relabel(doc: Doc, cand: Candidate) -> Candidate:
         while end < len(doc) and _joins_name(doc[end]) and doc[end].text not in ORG_WORDS:
             end += 1
         return Candidate(cand.start, end, "PERSON", cand.source)
-    if cand.source != "model" or len(span) > 3:
+    if cand.source != "model":
         return cand
+    by_head = _label_by_last_word(doc, cand)
+    if by_head is not None:
+        return Candidate(cand.start, cand.end, by_head, "rule")
+    if len(span) > 3:
+        return cand
+    if cand.label in _CUE_RELABELS and not _is_full_person_name(span) and _org_cue(doc, cand):
+        return Candidate(cand.start, cand.end, "ORG", "rule")
     after = doc[cand.end].lower_ if cand.end < len(doc) else ""
     if after in PLACE_NOUNS and cand.label in {"ORG", "PERSON", "NORP"}:
         return Candidate(cand.start, cand.end, PLACE_NOUNS[after], "rule")
@@ -174,6 +191,77 @@ def _relabel(doc: Doc, cand: Candidate) -> Candidate:
     if cand.label in {"ORG", "NORP", "GPE"} and _looks_like_person(span):
         return Candidate(cand.start, cand.end, "PERSON", "rule")
     return cand
+
+
+#: Model labels an organisation cue may overrule: not NORP (a demonym before "company" stays
+#: one), not EVENT.
+_CUE_RELABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
+
+
+def _label_by_last_word(doc: Doc, cand: Candidate) -> str | None:
+    """The last word of a multi-word name says what it is whatever the model said: "Marshall
+    Plan" is a law or plan, "International Space Station" a facility, "Roosevelt Elementary" a
+    school (an ORG), "Champions League final" a competition."""
+    label = _head_label(doc, cand.start, cand.end)
+    return label if label != cand.label else None
+
+
+def _head_label(doc: Doc, start: int, end: int) -> str | None:
+    if end - start < 2:
+        return None
+    last = doc[end - 1].text
+    after = doc[end].lower_ if end < len(doc) else ""
+    label = None
+    if last in LAW_WORDS:
+        label = "LAW"
+    elif last in FAC_WORDS:
+        label = "FAC"
+    elif last in SCHOOL_WORDS:
+        label = "ORG"
+    elif last in EVENT_WORDS or (last == "League" and after in COMPETITION_STAGES):
+        label = "EVENT"
+    return label
+
+
+def _is_full_person_name(span: Span) -> bool:
+    """ "Claudia Sheinbaum": a given name then more name words, which no cue makes an ORG."""
+    return len(span) >= 2 and is_given_name(span[0].text)
+
+
+def _org_noun(tok: Token) -> bool:
+    """A lower-case noun naming a kind of organisation ("operator", "chipmaker")."""
+    word = tok.lower_
+    return (
+        tok.text.islower()
+        and tok.pos_ not in {"VERB", "AUX"}
+        and (word in ORG_NOUNS or word.endswith("maker"))
+    )
+
+
+def _appositive_org(doc: Doc, end: int) -> bool:
+    """ "Ukrenergo, the national grid operator, said": a comma, then a noun phrase (determiner,
+    adjectives, nouns, possessives) whose last noun names a kind of organisation."""
+    if end >= len(doc) or doc[end].text != ",":
+        return False
+    head = None
+    for tok in doc[end + 1 : end + 9]:
+        if tok.pos_ in {"DET", "ADJ", "NOUN", "PROPN", "PART", "NUM"} or tok.text == "-":
+            if tok.pos_ == "NOUN":
+                head = tok
+            continue
+        break
+    return head is not None and _org_noun(head)
+
+
+def _org_cue(doc: Doc, cand: Candidate) -> bool:
+    """Context that makes a name an organisation's: a kind of organisation right before it ("the
+    social network X"), a party or company word right after it ("the ruling Morena party"), or an
+    appositive naming a kind of organisation ("Gavi, the vaccine alliance")."""
+    if cand.start > 0 and _org_noun(doc[cand.start - 1]):
+        return True
+    if cand.end < len(doc) and doc[cand.end].text.islower() and doc[cand.end].lower_ in ORG_AFTER:
+        return True
+    return _appositive_org(doc, cand.end)
 
 
 def _looks_like_person(span: Span) -> bool:
@@ -271,7 +359,7 @@ def _extend_place(doc: Doc, cand: Candidate) -> Candidate:
         return cand
     if end == cand.end and all(t.text in GEO_PREFIXES for t in doc[start : cand.start]):
         return Candidate(start, end, cand.label, "gazetteer")
-    return Candidate(start, end, "ORG", "rule")
+    return Candidate(start, end, _head_label(doc, start, end) or "ORG", "rule")
 
 
 def org_pattern_candidates(doc: Doc) -> list[Candidate]:
@@ -289,6 +377,50 @@ def org_pattern_candidates(doc: Doc) -> list[Candidate]:
             tok.i - start >= 2 and doc[start].pos_ == "PROPN"
         ):
             out.append(Candidate(start, tok.i + 1, "ORG", "pattern"))
+    return out
+
+
+def _name_run_end(doc: Doc, start: int) -> int:
+    """End of the run of capitalised words from `start` ("X", "Reform UK"), at most three."""
+    end = start
+    while (
+        end < len(doc)
+        and end - start < 3
+        and doc[end].is_alpha
+        and doc[end].text[0].isupper()
+        and not doc[end].is_stop
+        and not is_title(doc[end].text)
+        and doc[end].text not in CALENDAR
+    ):
+        end += 1
+    return end
+
+
+def org_cue_candidates(doc: Doc) -> list[Candidate]:
+    """Names the model left untagged that context marks as organisations: after a kind of
+    organisation ("the social network X"), before an appositive one ("Ukrenergo, the grid
+    operator") or brand-style capitals ("SpaceX")."""
+    tagged = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    out: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if i in tagged or not tok.is_alpha or not tok.text[0].isupper():
+            i += 1
+            continue
+        if _is_camel(tok.text) and tok.pos_ == "PROPN":
+            out.append(Candidate(i, i + 1, "ORG", "pattern"))
+            i += 1
+            continue
+        end = _name_run_end(doc, i)
+        if end == i or any(j in tagged for j in range(i, end)):
+            i = max(end, i + 1)
+            continue
+        cue_before = i > 0 and _org_noun(doc[i - 1])
+        cue_after = end < len(doc) and doc[end].text in ORG_AFTER
+        if cue_before or cue_after or (_appositive_org(doc, end) and doc[i].pos_ == "PROPN"):
+            out.append(Candidate(i, end, "ORG", "pattern"))
+        i = end
     return out
 
 
@@ -332,7 +464,8 @@ def merge(doc: Doc, model: list[Candidate], gazetteer: list[Candidate]) -> list[
         result = [m for m in result if not _overlaps(m, g)]
         result.append(g)
     result.sort(key=lambda c: c.start)
-    return _join_split_names(doc, [c for c in result if _plausible(doc, c)])
+    casing = _casing(doc)
+    return _join_split_names(doc, [c for c in result if _plausible(doc, c, casing)])
 
 
 def _join_split_names(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
@@ -355,21 +488,45 @@ def _join_split_names(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _plausible(doc: Doc, cand: Candidate) -> bool:
+def _plausible(doc: Doc, cand: Candidate, casing: dict[str, tuple[bool, bool]]) -> bool:
     span = doc[cand.start : cand.end]
     text = span.text
-    if cand.end - cand.start > _MAX_NAME_TOKENS or len(text) < 2:
+    if cand.end - cand.start > _MAX_NAME_TOKENS or (len(text) < 2 and cand.source == "model"):
         return False
     if not any(ch.isupper() for ch in text):  # "the fall of", "hundreds"
         return False
     if all(is_title(t.text) for t in span):  # "State" of "Secretary of State"
         return False
-    if cand.source == "model" and cand.label != "NORP" and len(span) == 1:
-        # a lone common noun the model capitalised at a sentence start ("Turnout", "Army")
-        tok = span[0]
-        if tok.pos_ != "PROPN" and not tok.is_upper:
-            return False
+    lone = cand.source == "model" and cand.label != "NORP" and len(span) == 1
+    if lone and _common_word_at_sentence_start(span[0], casing):
+        return False
     return any(ch.isalpha() for ch in text)
+
+
+def _casing(doc: Doc) -> dict[str, tuple[bool, bool]]:
+    """Lower-cased word -> (written in lower case somewhere, capitalised inside a sentence
+    somewhere): one pass over the doc, for `_common_word_at_sentence_start`."""
+    seen: dict[str, tuple[bool, bool]] = {}
+    for tok in doc:
+        if not tok.is_alpha:
+            continue
+        lower, capital = seen.get(tok.lower_, (False, False))
+        lower = lower or tok.text.islower()
+        capital = capital or (tok.text[0].isupper() and not tok.is_sent_start)
+        seen[tok.lower_] = (lower, capital)
+    return seen
+
+
+def _common_word_at_sentence_start(tok: Token, casing: dict[str, tuple[bool, bool]]) -> bool:
+    """A lone common noun the model took for a name because a sentence starts with it ("Turnout
+    was low", "Army chief ..."): the tagger calls it a common noun, or the text uses the word in
+    lower case elsewhere; and never capitalises it inside a sentence."""
+    if not tok.is_sent_start or tok.is_upper:
+        return False
+    seen_lower, capitalised = casing.get(tok.lower_, (False, False))
+    if capitalised:
+        return False
+    return tok.pos_ != "PROPN" or seen_lower
 
 
 def _name_forms(doc: Doc, cands: list[Candidate]) -> dict[tuple[str, ...], str]:
@@ -455,7 +612,73 @@ def _add_patterns(cands: list[Candidate], patterns: list[Candidate]) -> list[Can
     return sorted(cands, key=lambda c: c.start)
 
 
+def _products(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """ "Boeing's Starliner capsule", "737 MAX jets": a name between its maker (an organisation's
+    possessive, or a model number) and a noun for a vehicle or device is a product."""
+    org_ends = {c.end for c in cands if c.label == "ORG"}
+    out = []
+    for c in cands:
+        after = doc[c.end] if c.end < len(doc) else None
+        if c.source == "model" and c.label != "PRODUCT" and after is not None:
+            before = doc[c.start - 1] if c.start > 0 else None
+            made_by = before is not None and (
+                (before.text in _POSSESSIVE and before.i in org_ends)
+                or (before.text.isdigit() and not 1800 <= int(before.text) <= 2100)
+            )
+            if made_by and after.lower_ in PRODUCT_NOUNS and after.text.islower():
+                c = Candidate(c.start, c.end, "PRODUCT", "rule")
+        out.append(c)
+    return out
+
+
+def _club_places(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """ "Real Madrid ... Madrid coach Carlo Ancelotti", "Borussia Dortmund ... Dortmund knocked
+    out PSG": where a two-word organisation ends in a place (the way European clubs are named), a
+    lone mention of either word that is not used as a place (after "in", "at", "from" ...) but as
+    a subject, object or modifier stands for the organisation."""
+    parts: set[str] = set()
+    for c in cands:
+        if c.label != "ORG" or c.end - c.start != 2:
+            continue
+        first, last = doc[c.start], doc[c.end - 1]
+        if known_names().get(last.text) == "GPE" and first.text not in GEO_PREFIXES:
+            parts.update({first.text, last.text})
+    if not parts:
+        return cands
+    out = []
+    for c in cands:
+        tok = doc[c.start]
+        before = doc[c.start - 1].lower_ if c.start > 0 else ""
+        if (
+            c.end - c.start == 1
+            and c.label in {"GPE", "LOC"}
+            and tok.text in parts
+            and before not in LOCATIVE_PREPS
+            and _stands_for_club(tok)
+        ):
+            c = Candidate(c.start, c.end, "ORG", "rule")
+        out.append(c)
+    taken = {i for c in out for i in range(c.start, c.end)}
+    for tok in doc:
+        if (
+            tok.i not in taken
+            and tok.text in parts
+            and _free_boundary(doc, tok.i, tok.i + 1)
+            and (tok.i == 0 or doc[tok.i - 1].lower_ not in LOCATIVE_PREPS)
+        ):
+            out.append(Candidate(tok.i, tok.i + 1, "ORG", "rule"))
+    return sorted(out, key=lambda c: c.start)
+
+
+def _stands_for_club(tok: Token) -> bool:
+    if tok.dep_ in {"nsubj", "nsubjpass", "dobj", "conj", "appos"}:
+        return True
+    return tok.dep_ == "compound" and tok.head.lower_ in CLUB_ROLES
+
+
 def find_mentions(doc: Doc) -> list[Candidate]:
     """All entity mentions of the doc after the rule layer, in text order, non-overlapping."""
     merged = merge(doc, model_candidates(doc), gazetteer_candidates(doc))
-    return propagate(doc, _add_patterns(merged, org_pattern_candidates(doc)))
+    patterns = org_pattern_candidates(doc) + org_cue_candidates(doc)
+    found = propagate(doc, _add_patterns(merged, patterns))
+    return _club_places(doc, _products(doc, found))
