@@ -1,7 +1,8 @@
 """Performance regression guard: ratios within one run, never absolute times.
 
 Absolute rates depend on the machine and on whatever else it is doing; a ratio of two figures
-measured a few seconds apart, on the same texts, in the same process, mostly does not. Bounds sit
+measured a few seconds apart, on the same texts, in the same process (CPU seconds where the
+machine is shared), mostly does not. Bounds sit
 well below what a quiet run gives (docs/performance.md), so noise does not fail them but a real
 regression (a second parse, a Prefect task per article, a per-article commit) does.
 """
@@ -51,13 +52,14 @@ def test_corpus_is_deterministic_news_like_and_distinct(corpus: list) -> None:
 def test_stages_cost_little_beside_the_parse(rates: dict[str, dict[str, float]]) -> None:
     """Everything the stages add to spaCy's own parse (cleaning, mention clustering, quote rules)
     stays a minority of the time: a quiet run measures ~0.8 (docs/performance.md)."""
-    ratio = rates["all_stages"]["articles_per_s"] / rates["nlp_only"]["articles_per_s"]
+    # CPU seconds, not wall: on a shared machine the wall clock also counts other processes.
+    ratio = rates["nlp_only"]["cpu_seconds"] / rates["all_stages"]["cpu_seconds"]
     assert ratio >= 0.55, rates
 
 
 def test_quote_stage_reuses_the_parse(rates: dict[str, dict[str, float]]) -> None:
     """A second parse would make the quote stage cost about as much as spaCy itself."""
-    assert rates["quotes"]["seconds"] <= 0.4 * rates["nlp_only"]["seconds"], rates
+    assert rates["quotes"]["cpu_seconds"] <= 0.4 * rates["nlp_only"]["cpu_seconds"], rates
 
 
 def test_flow_overhead_is_a_small_share(

@@ -22,12 +22,14 @@ class Rate:
     articles: int
     words: int
     seconds: float
+    cpu_seconds: float
 
     def as_dict(self) -> dict[str, float]:
         s = max(self.seconds, 1e-9)
         return {
             "articles": self.articles,
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "articles_per_s": round(self.articles / s, 2),
             "words_per_s": round(self.words / s, 1),
         }
@@ -63,8 +65,11 @@ def measure_stages(
     chunks = batches(items, batch_size)
     stages = (CleaningStage(settings), EntityStage(settings), QuoteStage(settings))
     seconds: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     for stage in stages:
+        started = time.process_time()
         seconds[stage.name.value] = sum(run_stage(stage, chunk) for chunk in chunks)
+        cpu[stage.name.value] = time.process_time() - started
     failed = [i for i in items if not i.ok]
     if failed:
         first = failed[0].failure
@@ -72,14 +77,17 @@ def measure_stages(
     texts = [cut(i.cleaned.text, settings.max_nlp_chars) for i in items if i.cleaned]
     words = sum(len(t.split()) for t in texts)
     raw_words = sum(len(a.body.split()) for a in articles)
+    started = time.process_time()
     nlp_seconds = nlp_only_seconds(texts, settings)
+    nlp_cpu = time.process_time() - started
     rates = {
-        name: Rate(len(items), raw_words if name == "cleaning" else words, s).as_dict()
+        name: Rate(len(items), raw_words if name == "cleaning" else words, s, cpu[name]).as_dict()
         for name, s in seconds.items()
     }
-    rates["nlp_only"] = Rate(len(texts), words, nlp_seconds).as_dict()
-    all_stages = sum(seconds.values())
-    rates["all_stages"] = Rate(len(items), words, all_stages).as_dict()
+    rates["nlp_only"] = Rate(len(texts), words, nlp_seconds, nlp_cpu).as_dict()
+    rates["all_stages"] = Rate(
+        len(items), words, sum(seconds.values()), sum(cpu.values())
+    ).as_dict()
     return rates
 
 
