@@ -92,6 +92,13 @@ def run_bench(
         ratios["e2e_1_process_vs_nlp_only"] = _ratio(one, nlp_rate)
         ratios["e2e_1_process_vs_all_stages"] = _ratio(one, stages["all_stages"]["articles_per_s"])
         ratios["e2e_2_processes_vs_1"] = _ratio(two, one)
+        # Load-independent view of the flow's cost: CPU the consumer (and its Prefect server)
+        # spent per article, over what the stages alone spent per article.
+        if "processes_1" in e2e:
+            cpu = e2e["processes_1"]["cpu_seconds"]
+            ratios["e2e_1_process_cpu_vs_all_stages_cpu"] = _ratio(
+                sum(cpu.values()), stages["all_stages"]["cpu_seconds"]
+            )
         cleaning_s = transport["stage_seconds"].get("cleaning", 0.0)
         # What the flow costs per article beside the one stage it cannot switch off.
         rest = transport["seconds"] - cleaning_s
