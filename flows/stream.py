@@ -22,6 +22,18 @@ from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope, Source
 from workers.base import Stage
 
+#: Distinct names a run summary counts before it forgets the rarest. News never runs out of new
+#: names, so a consumer that runs for weeks would otherwise grow without limit; the report only
+#: shows the top few, which a pruned count keeps (a name must recur to stay).
+MAX_COUNTED_NAMES = 20_000
+
+
+def _bound(counter: Counter[str]) -> None:
+    if len(counter) > MAX_COUNTED_NAMES:
+        kept = counter.most_common(MAX_COUNTED_NAMES // 2)
+        counter.clear()
+        counter.update(dict(kept))
+
 
 @dataclass
 class RunSummary:
@@ -49,6 +61,8 @@ class RunSummary:
         self.dead_reasons.update(batch.dead_reasons)
         self.entities.update(batch.entities)
         self.speakers.update(batch.speakers)
+        _bound(self.entities)
+        _bound(self.speakers)
 
     def track_offsets(self, envelopes: list[Envelope]) -> None:
         for env in envelopes:
