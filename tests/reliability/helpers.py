@@ -220,9 +220,7 @@ class Pipeline:
             consumer.close()
 
 
-def wait_for(
-    condition: Callable[[], bool], timeout: float, what: str, every: float = 0.2
-) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, every: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -82,7 +82,9 @@ def test_object_store_outage_is_retried_and_nothing_commits_meanwhile(
             down_at = pipeline.committed()
             time.sleep(4)
             assert proc.poll() is None, "the consumer must survive a short store outage"
-            assert pipeline.committed() == down_at, "offsets were committed while the store was down"
+            assert pipeline.committed() == down_at, (
+                "offsets were committed while the store was down"
+            )
         finally:
             services.start_s3()
         assert down_at < len(articles), "the outage must land mid-run"
@@ -137,7 +139,7 @@ def test_a_batch_that_fails_for_good_is_not_committed_and_is_read_again(
     # boto3's default session keeps the credentials it first read: start a new one per run.
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "revoked-secret")
-    with pytest.raises(Exception, match="SignatureDoesNotMatch|AccessDenied|InvalidAccessKeyId"):
+    with pytest.raises(Exception, match=r"SignatureDoesNotMatch|AccessDenied|InvalidAccessKeyId"):
         ingest(sink=f"s3://{pipeline.bucket}/", max_batch=3, max_wait=0.5)
     assert pipeline.committed() == 0
     assert pipeline.keys("enriched/") == []
