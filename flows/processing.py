@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -76,21 +77,40 @@ def store_batch(
     return keys
 
 
+def batch_label(number: int, envelopes: list[Envelope]) -> str:
+    """What the UI shows beside each task run: which batch, and which offsets it covers."""
+    spans: dict[str, list[int]] = {}
+    for env in envelopes:
+        o = env.origin
+        if o.partition is not None and o.offset is not None:
+            span = spans.setdefault(f"p{o.partition}", [o.offset, o.offset])
+            span[0], span[1] = min(span[0], o.offset), max(span[1], o.offset)
+    where = " ".join(f"{p}@{a}-{b}" for p, (a, b) in sorted(spans.items()))
+    return f"batch {number}: {len(envelopes)} articles" + (f", {where}" if where else "")
+
+
 def process_batch(
     envelopes: list[Envelope],
     stages: tuple[Stage, ...],
     sink: DocumentSink,
     dead_sink: DeadLetterWriter,
+    label: str = "",
 ) -> BatchResult:
+    """`label` (see batch_label) names this batch's task runs in the Prefect UI."""
+
+    def named(t: Any, name: str) -> Any:
+        return t.with_options(task_run_name=f"{name} | {label}") if label else t
+
     result = BatchResult(received=len(envelopes))
     if envelopes:
         result.first_received = min(env.received_at for env in envelopes).timestamp()
     started = time.perf_counter()
-    items, dead = decode_batch(envelopes)
+    items, dead = named(decode_batch, "decode")(envelopes)
     result.seconds["decode"] = time.perf_counter() - started
 
     for stage in stages:
-        result.seconds[stage.name.value] = STAGE_TASKS[stage.name.value](stage, items)
+        stage_task = named(STAGE_TASKS[stage.name.value], stage.name.value)
+        result.seconds[stage.name.value] = stage_task(stage, items)
 
     versions = {stage.name.value: stage.version for stage in stages}
     articles: list[StoredArticle] = []
@@ -112,7 +132,7 @@ def process_batch(
         dead.append(make_dead_letter(env.payload, env.origin, item.failure, item.raw.id))
 
     started = time.perf_counter()
-    result.keys = store_batch(sink, dead_sink, articles, dead)
+    result.keys = named(store_batch, "store")(sink, dead_sink, articles, dead)
     result.seconds["store"] = time.perf_counter() - started
     result.stored = len(articles)
     result.dead = len(dead)

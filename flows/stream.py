@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from prefect.logging import get_run_logger
 
-from flows.processing import BatchResult, process_batch
+from flows.processing import BatchResult, batch_label, process_batch
 from flows.sinks.documents import DocumentSink
 from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope, Source
@@ -138,7 +138,8 @@ def drain(
                         "stop requested: abandoning an uncommitted batch of %d", len(envelopes)
                     )
                     break
-                result = process_batch(envelopes, stages, sink, dead_sink)
+                label = batch_label(summary.batches + 1, envelopes)
+                result = process_batch(envelopes, stages, sink, dead_sink, label)
                 source.commit(envelopes)
                 summary.add(result)
                 summary.track_offsets(envelopes)
