@@ -62,6 +62,10 @@ def kafka_answers(endpoints: Endpoints = LOCAL) -> bool:
         admin.close()
 
 
+#: The largest message the local broker takes (see flows/sources/kafka.py MAX_FETCH_BYTES).
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+
+
 def _kafka_properties(layout: Layout) -> str:
     data = layout.kafka_state / "data"
     return "\n".join(
@@ -85,6 +89,10 @@ def _kafka_properties(layout: Layout) -> str:
             "share.coordinator.state.topic.replication.factor=1",
             "share.coordinator.state.topic.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
+            # RawArticle accepts bodies up to 5 M characters; Kafka's default (~1 MB) would refuse
+            # valid articles. 8 MB matches the producer's max_request_size and the consumer's fetch.
+            f"message.max.bytes={MAX_MESSAGE_BYTES}",
+            f"replica.fetch.max.bytes={MAX_MESSAGE_BYTES}",
             "log.retention.hours=168",
             "",
         ]
@@ -182,7 +190,14 @@ def ensure_topic(endpoints: Endpoints, name: str, partitions: int = 1) -> None:
     admin = endpoints.kafka_admin()
     try:
         admin.create_topics(
-            [NewTopic(name=name, num_partitions=partitions, replication_factor=1)],
+            [
+                NewTopic(
+                    name=name,
+                    num_partitions=partitions,
+                    replication_factor=1,
+                    topic_configs={"max.message.bytes": str(MAX_MESSAGE_BYTES)},
+                )
+            ],
             timeout_ms=10000,
         )
     except TopicAlreadyExistsError:
