@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+from kafka.errors import KafkaError
+
 from flows.bench.report import memory_target, run_bench
 
 
@@ -33,4 +36,11 @@ def bench_command(
 
         result = run_memory(articles, words, default_stage_settings(), max_batch=max_batch)
         return {"machine": machine(), "memory": result, "target": memory_target(result)}
-    return run_bench(articles, words, parse_processes(processes), skip_e2e, seed, max_batch)
+    counts = parse_processes(processes)
+    try:
+        return run_bench(articles, words, counts, skip_e2e, seed, max_batch)
+    except (BotoCoreError, ClientError, KafkaError) as exc:
+        raise ValueError(
+            f"end-to-end bench needs Kafka and S3 (make services; source .env.services), "
+            f"or --skip-e2e: {type(exc).__name__}: {exc}"
+        ) from exc

@@ -141,11 +141,11 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
     topic, bucket, group = f"bench-{run_id}", f"bench-{run_id}", f"bench-{run_id}"
     config = KafkaConfig()
     partitions = max(2, scenario.processes)
-    _create_topic(config, topic, partitions)
-    make_s3_client().create_bucket(Bucket=bucket)
     procs: list[subprocess.Popen[str]] = []
     logs: list[IO[str]] = []
     try:
+        _create_topic(config, topic, partitions)
+        make_s3_client().create_bucket(Bucket=bucket)
         publish(articles, config, topic)
         env = {
             **os.environ,
