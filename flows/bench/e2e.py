@@ -1,10 +1,11 @@
 """End to end through the real broker and object store, with 1..n consumer processes.
 
 Each scenario gets a fresh topic (at least 2 partitions), a fresh consumer group and a fresh
-bucket, so runs never see each other's data. The corpus is produced before the consumers start;
-consumers (`flows.bench.consumer`, the real consume command) load everything, then are released
-together. The rate is articles / (last batch stored and committed, over all consumers - first
-message received, over all consumers): start-up, group join and the final idle wait are outside.
+bucket, so runs never see each other's data. Consumers (`flows.bench.consumer`, the real consume
+command) load everything first, are released together, and the corpus is published once all of
+them hold their partitions. The rate is articles / (last batch stored and committed, over all
+consumers - first message received, over all consumers): start-up, group join and the final idle
+wait are outside.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from schemas import RawArticle
 
 READY_TIMEOUT_S = 300
 RUN_TIMEOUT_S = 3600
+GROUP_TIMEOUT_S = 60
+#: Consumers start on an empty topic and must not take it for drained before the corpus arrives.
+#: A batch ships as soon as the consumer has caught up, so this bounds only the idle wait.
+IDLE_WAIT_S = 15.0
 
 
 @dataclass
@@ -35,7 +40,7 @@ class Scenario:
     processes: int
     stages: str  # NEWSFLOW_STAGES value
     max_batch: int = 64
-    max_wait: float = 2.0
+    max_wait: float = IDLE_WAIT_S
 
 
 @dataclass
@@ -146,7 +151,6 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
     try:
         _create_topic(config, topic, partitions)
         make_s3_client().create_bucket(Bucket=bucket)
-        publish(articles, config, topic)
         env = {
             **os.environ,
             "NEWSFLOW_TOPIC": topic,
@@ -184,6 +188,11 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
                     assert proc.stdin is not None
                     proc.stdin.write("go\n")
                     proc.stdin.flush()
+                # The dev broker hands all partitions to the first member at once (no initial
+                # rebalance delay): publishing only once every consumer holds its share keeps one
+                # process from taking a batch of each partition before the other has joined.
+                _await_group(config, group, scenario.processes)
+                publish(articles, config, topic)
                 outputs = [_await_result(proc) for proc in procs]
         except RuntimeError as exc:
             raise RuntimeError(f"{exc}; consumer log tail:\n{_tail(logs)}") from exc
@@ -234,6 +243,22 @@ def _sum_seconds(outputs: list[dict[str, Any]]) -> dict[str, float]:
         for k, v in o.get("stage_seconds", {}).items():
             total[k] = round(total.get(k, 0.0) + v, 3)
     return total
+
+
+def _await_group(config: KafkaConfig, group: str, members: int) -> None:
+    from kafka.admin import KafkaAdminClient
+
+    admin = KafkaAdminClient(**kafka_client_options(config))  # type: ignore[arg-type]
+    deadline = time.monotonic() + GROUP_TIMEOUT_S
+    try:
+        while time.monotonic() < deadline:
+            info = admin.describe_groups([group]).get(group, {})
+            if info.get("group_state") == "Stable" and len(info.get("members", [])) == members:
+                return
+            time.sleep(0.1)
+    finally:
+        admin.close()
+    raise RuntimeError(f"group {group} did not reach {members} stable members")
 
 
 def _await_ready(proc: subprocess.Popen[str]) -> None:

@@ -112,10 +112,11 @@ def run_bench(
     report["method"] = (
         "stages: each stage alone over the corpus in batches, in this process, models loaded "
         "first; nlp_only: nlp.pipe over the same cleaned texts with the same batch size. "
-        "e2e: corpus produced to a fresh topic (>= 2 partitions), then N `newsflow consume "
-        "--until-idle` processes in one fresh group, started and warmed up (models, Prefect) "
-        "before being released together; rate = articles / (last batch stored and committed - "
-        "first message received), over all processes. transport_only: the same with "
+        "e2e: N `newsflow consume --until-idle` processes in one fresh group on a fresh topic "
+        "(>= 2 partitions) and bucket, started and warmed up (models, Prefect) before being "
+        "released together; the corpus is published once the group is stable; rate = articles "
+        "/ (last batch stored and committed - first message received), over all processes. "
+        "transport_only: the same with "
         "NEWSFLOW_STAGES=cleaning (cleaning cannot be switched off)."
     )
     return report
