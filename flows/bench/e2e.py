@@ -96,7 +96,7 @@ class RssSampler:
 def _create_topic(config: KafkaConfig, name: str, partitions: int) -> None:
     from kafka.admin import KafkaAdminClient, NewTopic
 
-    admin = KafkaAdminClient(**kafka_client_options(config))  # type: ignore[arg-type]
+    admin = KafkaAdminClient(**kafka_client_options(config))
     try:
         admin.create_topics(
             [NewTopic(name=name, num_partitions=partitions, replication_factor=1)],
@@ -109,7 +109,7 @@ def _create_topic(config: KafkaConfig, name: str, partitions: int) -> None:
 def _delete_topics(config: KafkaConfig, names: list[str]) -> None:
     from kafka.admin import KafkaAdminClient
 
-    admin = KafkaAdminClient(**kafka_client_options(config))  # type: ignore[arg-type]
+    admin = KafkaAdminClient(**kafka_client_options(config))
     try:
         admin.delete_topics(names, timeout_ms=10_000)
     except Exception:  # cleanup only: a leftover topic is harmless
@@ -130,7 +130,7 @@ def _delete_bucket(bucket: str) -> None:
     s3 = make_s3_client()
     try:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            keys: list[Any] = [{"Key": o["Key"]} for o in page.get("Contents", [])]
             for i in range(0, len(keys), 1000):
                 s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[i : i + 1000]})
         s3.delete_bucket(Bucket=bucket)
@@ -198,8 +198,8 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
             raise RuntimeError(f"{exc}; consumer log tail:\n{_tail(logs)}") from exc
         stored = _count_objects(bucket, "enriched/")
     finally:
-        for log in logs:
-            log.close()
+        for handle in logs:
+            handle.close()
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
@@ -248,7 +248,7 @@ def _sum_seconds(outputs: list[dict[str, Any]]) -> dict[str, float]:
 def _await_group(config: KafkaConfig, group: str, members: int) -> None:
     from kafka.admin import KafkaAdminClient
 
-    admin = KafkaAdminClient(**kafka_client_options(config))  # type: ignore[arg-type]
+    admin = KafkaAdminClient(**kafka_client_options(config))
     deadline = time.monotonic() + GROUP_TIMEOUT_S
     try:
         while time.monotonic() < deadline:
