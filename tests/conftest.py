@@ -1,3 +1,4 @@
+# ruff: noqa: I001  (Prefect quiet defaults must be set before Prefect is imported)
 """Shared fixtures. Prefect runs against one temporary server for the whole session."""
 
 from __future__ import annotations

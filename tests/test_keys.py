@@ -32,7 +32,9 @@ def test_safe_ids_are_kept_and_different_ids_never_collide() -> None:
 
 
 @given(st.text(min_size=0, max_size=300))
-def test_any_id_lands_inside_the_folder(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+def test_any_id_lands_inside_the_folder(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
     root = tmp_path_factory.mktemp("store")
     store = LocalFolderStore(root)
     key = enriched_key(text, WHEN)
