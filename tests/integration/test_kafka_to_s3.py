@@ -79,9 +79,7 @@ def test_produce_consume_to_bucket_exactly_once_per_article(services, s3_bucket)
     topic = services.create_topic(partitions=2, prefix="raw")
     dlq = services.create_topic(partitions=1, prefix="dlq")
     group = f"e2e-{uuid.uuid4().hex[:8]}"
-    env = services.env(
-        NEWSFLOW_TOPIC=topic, NEWSFLOW_DLQ_TOPIC=dlq, NEWSFLOW_CONSUMER_GROUP=group
-    )
+    env = services.env(NEWSFLOW_TOPIC=topic, NEWSFLOW_DLQ_TOPIC=dlq, NEWSFLOW_CONSUMER_GROUP=group)
     env.update({"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(Path.home())})
     valid = _count(SEEDS) - _count(SEEDS / "invalid")
     invalid = _count(SEEDS / "invalid")
