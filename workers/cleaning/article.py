@@ -75,6 +75,9 @@ def _take_title(lines: list[Line], title: str | None) -> str | None:
 
 
 def _guess_language(lines: list[Line]) -> str | None:
+    """The article's language, decided once per article (lingua is the costliest step of the
+    stage). Prose-length lines leave out most menus and labels, so the sample is close to the
+    body text that classify() keeps, and detect_language() only reads its first SAMPLE_CHARS."""
     sample = " ".join(line.text for line in lines if line.n_words >= 6) or " ".join(
         line.text for line in lines
     )
@@ -130,8 +133,6 @@ def clean_article(raw: RawArticle) -> CleanedArticle:
             else "no article text left after cleaning (the body holds no readable text)"
         )
     assembled = assemble(body)
-    if raw.language is None:
-        language = detect_language(assembled.text) or language
     return CleanedArticle(
         id=raw.id,
         url=raw.url,
