@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas import CleanedArticle, FailedStage, RawArticle, StageSettings
 from workers.base import Stage, WorkItem
@@ -420,3 +422,15 @@ def test_language_detector_stays_small() -> None:
     ).stdout.split()
     assert out[0] == "en,ru,ar,zh,ko,hi"
     assert int(out[1]) < 150
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=9, max_codepoint=0x7E), max_size=200))
+def test_ftfy_skip_only_where_ftfy_is_a_no_op(text: str) -> None:
+    """fix_unicode skips ftfy for text its guard calls plain; ftfy must return such text as is."""
+    import ftfy
+
+    from workers.cleaning.normalize import _FTFY, _FTFY_NEEDED
+
+    if not _FTFY_NEEDED.search(text):
+        assert ftfy.fix_text(text, _FTFY) == text
