@@ -10,6 +10,7 @@ would resolve it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -40,16 +41,30 @@ class _Mention:
 
 @dataclass(slots=True)
 class _Cluster:
-    mentions: list[_Mention] = field(default_factory=list)
+    """Mentions of one thing. The label vote, the forms and the surnames are kept up to date as
+    mentions join (`add`), not recomputed: every later mention is compared with every cluster."""
 
-    @property
-    def forms(self) -> set[str]:
-        return {m.norm for m in self.mentions}
+    mentions: list[_Mention] = field(default_factory=list)
+    forms: set[str] = field(default_factory=set)
+    surnames: set[str] = field(default_factory=set)
+    _votes: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        joined, self.mentions = self.mentions, []
+        for m in joined:
+            self.add(m)
+
+    def add(self, m: _Mention) -> None:
+        self.mentions.append(m)
+        self.forms.add(m.norm)
+        words = m.norm.split()
+        if len(words) > 1:
+            self.surnames.add(words[-1])
+        weight = _weight(m) * (1 + 0.1 * len(words))
+        self._votes[m.label] = self._votes.get(m.label, 0.0) + weight
 
     def label(self) -> str:
-        votes: dict[str, float] = {}
-        for m in self.mentions:
-            votes[m.label] = votes.get(m.label, 0.0) + _weight(m) * (1 + 0.1 * len(m.norm.split()))
+        votes = self._votes
         return max(votes, key=lambda label: votes[label])
 
 
@@ -66,6 +81,7 @@ def _group(label: str) -> str:
     return "PLACE" if label in _PLACE else label
 
 
+@lru_cache(maxsize=65536)
 def _resolve(norm: str) -> str:
     return normalise(ALIASES.get(norm, norm))
 
@@ -104,7 +120,7 @@ def _is_part_of(short: _Mention, long_norm: str, cluster_label: str) -> bool:
 def _matches(m: _Mention, cluster: _Cluster) -> bool:
     label = cluster.label()
     # the model's NORP for a surname ("Albanese") is not a demonym from the list
-    surname_as_norp = m.source == "model" and label == "PERSON" and m.norm in _surnames(cluster)
+    surname_as_norp = m.source == "model" and label == "PERSON" and m.norm in cluster.surnames
     if (m.label == "NORP") != (label == "NORP") and not surname_as_norp:
         return False
     for form in cluster.forms:
@@ -117,10 +133,6 @@ def _matches(m: _Mention, cluster: _Cluster) -> bool:
     return False
 
 
-def _surnames(cluster: _Cluster) -> set[str]:
-    return {m.norm.split()[-1] for m in cluster.mentions if len(m.norm.split()) > 1}
-
-
 def _nearest(m: _Mention, clusters: list[_Cluster]) -> _Cluster:
     def distance(c: _Cluster) -> tuple[int, int]:
         before = [m.start - x.start for x in c.mentions if x.start < m.start]
@@ -129,6 +141,41 @@ def _nearest(m: _Mention, clusters: list[_Cluster]) -> _Cluster:
         return (1, min(x.start - m.start for x in c.mentions))
 
     return min(clusters, key=distance)
+
+
+class _FormIndex:
+    """Clusters by the keys under which a mention can match one of their forms, so a mention is
+    compared only with clusters it could join, not with all of them.
+
+    `_matches` needs a form that is the same name or the same alias target (resolved form), whose
+    initials are the mention's letters (acronym), or whose first or last word starts or ends the
+    mention (part of a name); each of those keys is indexed here. Candidates come back in cluster
+    order, so the matching clusters are exactly those a scan over all clusters finds.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str], set[int]] = {}
+
+    def add(self, form: str, cluster: int) -> None:
+        words = form.split()
+        keys = [("resolved", _resolve(form)), ("first", words[0]), ("last", words[-1])]
+        if len(words) >= 2:
+            keys += [("initials", initials) for initials in _initials(words)]
+        for key in keys:
+            self._by_key.setdefault(key, set()).add(cluster)
+
+    def candidates(self, m: _Mention) -> list[int]:
+        words = m.norm.split()
+        keys = [
+            ("resolved", _resolve(m.norm)),
+            ("initials", m.text.replace(".", "").lower()),
+            ("first", words[0]),
+            ("last", words[-1]),
+        ]
+        found: set[int] = set()
+        for key in keys:
+            found |= self._by_key.get(key, set())
+        return sorted(found)
 
 
 def cluster_mentions(doc: Doc, candidates: list[Candidate]) -> list[list[_Mention]]:
@@ -143,11 +190,16 @@ def cluster_mentions(doc: Doc, candidates: list[Candidate]) -> list[list[_Mentio
     # longest names first so that short forms find the full name even when they come first
     order = sorted(mentions, key=lambda m: (-len(m.norm.split()), -len(m.norm), m.start))
     clusters: list[_Cluster] = []
+    index = _FormIndex()
     for m in order:
-        fits = [c for c in clusters if _matches(m, c)]
+        fits = [i for i in index.candidates(m) if _matches(m, clusters[i])]
         if fits:
-            _nearest(m, fits).mentions.append(m)
+            target = _nearest(m, [clusters[i] for i in fits])
+            if m.norm not in target.forms:
+                index.add(m.norm, next(i for i in fits if clusters[i] is target))
+            target.add(m)
         else:
+            index.add(m.norm, len(clusters))
             clusters.append(_Cluster([m]))
     result = [sorted(c.mentions, key=lambda x: x.start) for c in clusters]
     result.sort(key=lambda ms: ms[0].start)

@@ -180,8 +180,10 @@ ALIASES: dict[str, str] = {
 CONTEXT_ONLY_ALIASES = frozenset({"times", "fed", "who"})
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
-    """Accent-, case- and punctuation-free form used for matching and keys."""
+    """Accent-, case- and punctuation-free form used for matching and keys. Cached: clustering
+    compares each mention's form with every cluster's, and a document repeats its names."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("’", "'")
@@ -306,8 +308,10 @@ def _first_names() -> object:
     return gender.Detector(case_sensitive=True)
 
 
+@lru_cache(maxsize=65536)
 def is_given_name(word: str) -> bool:
-    """True for a word the name list knows as a first name ("Claudia", "Ebrahim")."""
+    """True for a word the name list knows as a first name ("Claudia", "Ebrahim"). Cached: the
+    list lookup is slow and the label vote asks again for every comparison."""
     detector = _first_names()
     return bool(detector.get_gender(word) != "unknown")  # type: ignore[attr-defined]
 

@@ -11,7 +11,7 @@ from workers.entities.cluster import build_entities
 from workers.entities.mentions import find_mentions
 from workers.nlp import load_nlp
 
-VERSION = "1.1.0"
+VERSION = "1.1.1"
 
 
 def extract_entities(doc: Doc) -> list[Entity]:
