@@ -21,7 +21,7 @@ class QuoteStage:
     in one `nlp.pipe` call for the batch."""
 
     name = FailedStage.QUOTES
-    version = "1.0.0"
+    version = "1.0.1"
 
     def __init__(self, settings: StageSettings) -> None:
         self.settings = settings

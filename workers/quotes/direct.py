@@ -55,10 +55,11 @@ class Candidate:
 class TokenIndex:
     """Char offset -> token look-ups on a Doc that may cover only a prefix of the text."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, parsed_len: int | None = None) -> None:
+        """`parsed_len` is `len(doc.text)` when the caller has it: `Doc.text` joins every token."""
         self.doc = doc
         self.starts = [t.idx for t in doc]
-        self.limit = len(doc.text)
+        self.limit = len(doc.text) if parsed_len is None else parsed_len
 
     def first_at_or_after(self, pos: int) -> int:
         return bisect.bisect_left(self.starts, pos)
@@ -191,11 +192,12 @@ def attribute(
     text: str,
     bounds: list[Span],
     doc: Doc | None,
+    parsed_len: int | None = None,
 ) -> None:
     """Find the cue and the speaker token of each candidate, in place."""
     if doc is None:
         return
-    idx = TokenIndex(doc)
+    idx = TokenIndex(doc, parsed_len)
     for cand in cands:
         if cand.end > idx.limit:
             continue

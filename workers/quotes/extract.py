@@ -40,11 +40,12 @@ def _standalone(cand: Candidate, text: str, bounds: list[Span]) -> bool:
     return not before or before[-1] in '.!?:”"’' or before.endswith(("—", "–"))
 
 
-def _is_utterance(cand: Candidate, text: str, doc: Doc | None) -> bool:
+def _is_utterance(cand: Candidate, text: str, doc: Doc | None, parsed_len: int) -> bool:
+    """`parsed_len` is `len(doc.text)`, passed in: `Doc.text` rebuilds the string on each access."""
     content = cand.span.text(text)
     if word_count(content) < MIN_UNATTRIBUTED_WORDS or is_title_like(content):
         return False
-    if doc is not None and cand.end <= len(doc.text):
+    if doc is not None and cand.end <= parsed_len:
         span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
         if span is not None and not any(t.pos_ in {"VERB", "AUX"} for t in span):
             return False
@@ -72,12 +73,14 @@ def extract_quotes(
     """Direct and reported quotes of `text`; `doc` (may cover a prefix) enables attribution and
     reported speech, `entities` link speakers. Without a doc only direct quotes are found."""
     bounds = paragraph_bounds(text, paragraphs)
+    parsed_text = doc.text if doc is not None else None  # Doc.text is rebuilt on each access
+    parsed_len = len(parsed_text) if parsed_text is not None else 0
     para_starts = [s for s, _ in bounds]
     cands = [
         Candidate(span, max(0, bisect.bisect_right(para_starts, span.start) - 1))
         for span in find_marked_spans(text, bounds)
     ]
-    attribute(cands, text, bounds, doc)
+    attribute(cands, text, bounds, doc, parsed_len)
     cands = merge_split(cands, text)
     prev: Candidate | None = None
     for cand in cands:
@@ -86,14 +89,16 @@ def extract_quotes(
         else:
             runs_on = prev is not None and prev.keep and prev.paragraph == cand.paragraph
             cand.keep = _standalone(cand, text, bounds) and (
-                _is_utterance(cand, text, doc) or (runs_on and _is_sentence(cand, text))
+                _is_utterance(cand, text, doc, parsed_len) or (runs_on and _is_sentence(cand, text))
             )
         prev = cand
     kept = [c for c in cands if c.keep]
     reported: list[Reported] = []
     if doc is not None:
         reported = find_reported(doc, bounds, [(c.start, c.end) for c in kept])
-    resolver = SpeakerResolver(EntityIndex(entities, text), [(c.start, c.end) for c in kept])
+    resolver = SpeakerResolver(
+        EntityIndex(entities, text), [(c.start, c.end) for c in kept], parsed_text
+    )
     speakers = _assign_speakers(kept, reported, resolver, bounds, doc)
     quotes = [
         Quote(
@@ -158,7 +163,8 @@ def _previous_subject(
     if cand.paragraph == 0 or cand.start != bounds[cand.paragraph][0]:
         return None
     p_start, p_end = bounds[cand.paragraph - 1]
-    span = doc.char_span(p_start, min(p_end, len(doc.text)), alignment_mode="contract")
+    parsed = resolver.parsed_text if resolver.parsed_text is not None else doc.text
+    span = doc.char_span(p_start, min(p_end, len(parsed)), alignment_mode="contract")
     if span is None:
         return None
     for tok in reversed(span):

@@ -184,11 +184,17 @@ def _detector() -> Any:
     return gender.Detector(case_sensitive=False)
 
 
+@lru_cache(maxsize=65536)
+def _name_gender(word: str) -> str:
+    """gender-guesser's answer for one first name; cached, its look-up scans a large table."""
+    return str(_detector().get_gender(word))
+
+
 def first_name_gender(name: str) -> str | None:
     words = [w for w in name.split() if w.lower().rstrip(".") not in _HONORIFICS]
     if len(words) < 2:
         return None  # a surname alone says nothing
-    guess = _detector().get_gender(words[0])
+    guess = _name_gender(words[0])
     return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(guess)
 
 
@@ -282,10 +288,14 @@ class SpeakerResolver:
     next paragraph as another speaker most often is that speaker (news prose introduces a person,
     then quotes them), so the recent speaker is preferred over the nearest name."""
 
-    def __init__(self, index: EntityIndex, quote_spans: list[Span]) -> None:
+    def __init__(
+        self, index: EntityIndex, quote_spans: list[Span], parsed_text: str | None = None
+    ) -> None:
         self.index = index
         self.quote_spans = quote_spans
         self.recent: list[Resolved] = []
+        # `Doc.text` joins every token anew on each access; the caller passes it in once
+        self.parsed_text = parsed_text
 
     def remember(
         self, speaker: Speaker, paragraph: int, head: Token | None = None, at: int | None = None
@@ -317,7 +327,7 @@ class SpeakerResolver:
         h_start, h_end = head_bounds(head)
         entity = self.index.overlapping(h_start, h_end)
         speaker = Speaker(
-            text=head.doc.text[start:end],
+            text=(self.parsed_text if self.parsed_text is not None else head.doc.text)[start:end],
             start=start,
             end=end,
             entity_id=entity.id if entity else None,
