@@ -51,10 +51,4 @@ def enrich_files(
         on_batch=_listener,
     )
     publish_run_report(summary, "enrich-files", sink)
-    return {
-        "processed": summary.received,
-        "enriched": summary.stored,
-        "dead_lettered": summary.dead,
-        "seconds": round(summary.seconds, 2),
-        "summary": summary.line(),
-    }
+    return summary.as_result()

@@ -88,11 +88,4 @@ def ingest(
     finally:
         dead_letters.close()
     publish_run_report(summary, "ingest", sink)
-    return {
-        "processed": summary.received,
-        "enriched": summary.stored,
-        "dead_lettered": summary.dead,
-        "batches": summary.batches,
-        "seconds": round(summary.seconds, 2),
-        "summary": summary.line(),
-    }
+    return summary.as_result()

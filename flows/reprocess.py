@@ -53,11 +53,4 @@ def reprocess(
         raw_source, document_sink, document_sink, build_stages(settings), max_batch=max_batch
     )
     publish_run_report(summary, "reprocess", target)
-    return {
-        "processed": summary.received,
-        "enriched": summary.stored,
-        "dead_lettered": summary.dead,
-        "batches": summary.batches,
-        "seconds": round(summary.seconds, 2),
-        "summary": summary.line(),
-    }
+    return summary.as_result()

@@ -72,6 +72,17 @@ class RunSummary:
             span = self.offsets.setdefault(f"{o.topic}[{o.partition}]", [o.offset, o.offset])
             span[0], span[1] = min(span[0], o.offset), max(span[1], o.offset)
 
+    def as_result(self) -> dict[str, object]:
+        """What every flow returns: the run's counts, JSON-ready for Prefect and the CLI."""
+        return {
+            "processed": self.received,
+            "enriched": self.stored,
+            "dead_lettered": self.dead,
+            "batches": self.batches,
+            "seconds": round(self.seconds, 2),
+            "summary": self.line(),
+        }
+
     def line(self) -> str:
         rate = self.received / self.seconds if self.seconds else 0.0
         return (
