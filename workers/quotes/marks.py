@@ -56,18 +56,24 @@ def _is_space(ch: str) -> bool:
     return ch == "" or ch.isspace()
 
 
-def _double_role(ch: str, prev: str, nxt: str) -> Role:
-    if ch in "“„«「『":
-        return Role.OPEN
-    if ch in "”»」』":
-        return Role.CLOSE
+def _flanking_role(prev: str, nxt: str, undecided: Role) -> Role:
+    """A straight mark opens when text follows it and not precedes it, closes the other way
+    round; both or neither leaves it `undecided` (the caller's rule differs for ' and ")."""
     left = not _is_space(nxt) and (_is_space(prev) or prev in _OPEN_CONTEXT or prev in ALL_MARKS)
     right = not _is_space(prev) and (_is_space(nxt) or nxt in _CLOSE_CONTEXT or nxt in ALL_MARKS)
     if left and not right:
         return Role.OPEN
     if right and not left:
         return Role.CLOSE
-    return Role.EITHER
+    return undecided
+
+
+def _double_role(ch: str, prev: str, nxt: str) -> Role:
+    if ch in "“„«「『":
+        return Role.OPEN
+    if ch in "”»」』":
+        return Role.CLOSE
+    return _flanking_role(prev, nxt, undecided=Role.EITHER)
 
 
 def _single_role(text: str, i: int) -> Role:
@@ -84,13 +90,7 @@ def _single_role(text: str, i: int) -> Role:
         nxt.isdigit() or _ELISIONS.match(text, i + 1)
     ):
         return Role.NONE  # '90s, 'em, 'n'
-    left = not _is_space(nxt) and (_is_space(prev) or prev in _OPEN_CONTEXT or prev in ALL_MARKS)
-    right = not _is_space(prev) and (_is_space(nxt) or nxt in _CLOSE_CONTEXT or nxt in ALL_MARKS)
-    if left and not right:
-        return Role.OPEN
-    if right and not left:
-        return Role.CLOSE
-    return Role.NONE
+    return _flanking_role(prev, nxt, undecided=Role.NONE)
 
 
 def paragraph_bounds(text: str, paragraphs: list[Span] | None) -> list[Span]:
