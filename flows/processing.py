@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,8 @@ class BatchResult:
     keys: list[str] = field(default_factory=list)
     #: Epoch seconds when the batch's first message was received (for end-to-end timing).
     first_received: float = 0.0
+    #: Of the store's seconds, how long the stream waited for it (the rest overlapped).
+    store_waited: float = 0.0
 
 
 @task(name="decode", cache_policy=NO_CACHE)
@@ -74,11 +77,15 @@ def store_batch(
     dead_sink: DeadLetterWriter,
     articles: list[StoredArticle],
     dead: list[DeadLetter],
-) -> list[str]:
-    """Whole objects only; idempotent keys, so a retried or redelivered batch overwrites itself."""
+) -> tuple[list[str], float]:
+    """Whole objects only; idempotent keys, so a retried or redelivered batch overwrites itself.
+
+    Returns the keys and the seconds the writes took (the caller may not have waited for them).
+    """
+    started = time.perf_counter()
     keys = sink.write_articles(articles)
     keys += dead_sink.write_dead_letters(dead)
-    return keys
+    return keys, time.perf_counter() - started
 
 
 def batch_label(number: int, envelopes: list[Envelope]) -> str:
@@ -93,27 +100,37 @@ def batch_label(number: int, envelopes: list[Envelope]) -> str:
     return f"batch {number}: {len(envelopes)} articles" + (f", {where}" if where else "")
 
 
-def process_batch(
-    envelopes: list[Envelope],
-    stages: tuple[Stage, ...],
-    sink: DocumentSink,
-    dead_sink: DeadLetterWriter,
-    label: str = "",
-) -> BatchResult:
-    """`label` (see batch_label) names this batch's task runs in the Prefect UI."""
+@dataclass
+class StagedBatch:
+    """A batch through decode and the stages, assembled, and not stored yet."""
 
-    def named(t: Any, name: str) -> Any:
-        return t.with_options(task_run_name=f"{name} | {label}") if label else t
+    envelopes: list[Envelope]
+    result: BatchResult
+    articles: list[StoredArticle]
+    dead: list[DeadLetter]
+    label: str = ""
 
+
+def _named(t: Any, name: str, label: str) -> Any:
+    return t.with_options(task_run_name=f"{name} | {label}") if label else t
+
+
+def stage_batch(
+    envelopes: list[Envelope], stages: tuple[Stage, ...], label: str = ""
+) -> StagedBatch:
+    """Decode and run the stages; what fails anywhere becomes a dead letter with its reason.
+
+    `label` (see batch_label) names this batch's task runs in the Prefect UI.
+    """
     result = BatchResult(received=len(envelopes))
     if envelopes:
         result.first_received = min(env.received_at for env in envelopes).timestamp()
     started = time.perf_counter()
-    items, dead = named(decode_batch, "decode")(quote(envelopes))
+    items, dead = _named(decode_batch, "decode", label)(quote(envelopes))
     result.seconds["decode"] = time.perf_counter() - started
 
     for stage in stages:
-        stage_task = named(STAGE_TASKS[stage.name.value], stage.name.value)
+        stage_task = _named(STAGE_TASKS[stage.name.value], stage.name.value, label)
         result.seconds[stage.name.value] = stage_task(quote(stage), quote(items))
 
     versions = {stage.name.value: stage.version for stage in stages}
@@ -134,13 +151,58 @@ def process_batch(
                 continue
         assert item.failure is not None
         dead.append(make_dead_letter(env.payload, env.origin, item.failure, item.raw.id))
-
-    started = time.perf_counter()
-    result.keys = named(store_batch, "store")(
-        quote(sink), quote(dead_sink), quote(articles), quote(dead)
-    )
-    result.seconds["store"] = time.perf_counter() - started
     result.stored = len(articles)
     result.dead = len(dead)
     result.dead_reasons.update(f"{d.stage}: {d.error_type}" for d in dead)
-    return result
+    return StagedBatch(envelopes, result, articles, dead, label)
+
+
+def _store_args(
+    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterWriter
+) -> tuple[Any, ...]:
+    return quote(sink), quote(dead_sink), quote(staged.articles), quote(staged.dead)
+
+
+def store_staged(
+    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterWriter
+) -> BatchResult:
+    """Store a staged batch and wait for it."""
+    keys, seconds = _named(store_batch, "store", staged.label)(
+        *_store_args(staged, sink, dead_sink)
+    )
+    staged.result.keys, staged.result.seconds["store"] = keys, seconds
+    staged.result.store_waited = seconds
+    return staged.result
+
+
+def submit_store(
+    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterWriter
+) -> Callable[[], BatchResult]:
+    """Start storing a staged batch on the flow's task runner; the returned call waits for it.
+
+    This is how the stream overlaps one batch's writes with the next batch's stages: the writes
+    mostly wait on the network, and the parse does not.
+    """
+    future = _named(store_batch, "store", staged.label).submit(
+        *_store_args(staged, sink, dead_sink)
+    )
+
+    def wait() -> BatchResult:
+        started = time.perf_counter()
+        keys, seconds = future.result()
+        staged.result.keys, staged.result.seconds["store"] = keys, seconds
+        staged.result.store_waited = time.perf_counter() - started
+        return staged.result
+
+    return wait
+
+
+def process_batch(
+    envelopes: list[Envelope],
+    stages: tuple[Stage, ...],
+    sink: DocumentSink,
+    dead_sink: DeadLetterWriter,
+    label: str = "",
+) -> BatchResult:
+    """One batch from envelopes to stored objects, in order: decode, stages, store."""
+    return store_staged(stage_batch(envelopes, stages, label), sink, dead_sink)

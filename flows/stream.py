@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from prefect.logging import get_run_logger
 
-from flows.processing import BatchResult, batch_label, process_batch
+from flows.processing import BatchResult, batch_label, stage_batch, submit_store
 from flows.sinks.documents import DocumentSink
 from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope, Source
@@ -129,6 +129,15 @@ def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _more_waiting(source: Source, batch: list[Envelope], max_batch: int) -> bool:
+    """Is the next batch likely already waiting? Only then is a batch's store left running while
+    the next one is staged: otherwise its commit would wait for messages that are not there."""
+    if len(batch) < max_batch:
+        return False
+    caught_up = getattr(source, "caught_up", None)
+    return not (callable(caught_up) and caught_up())
+
+
 def drain(
     source: Source,
     sink: DocumentSink,
@@ -138,9 +147,35 @@ def drain(
     on_batch: BatchListener | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> RunSummary:
+    """Batches through the stages into the sink; offsets committed in order, after each store.
+
+    While batch k is written, batch k+1 is already decoded and staged (at most one store in
+    flight): the writes mostly wait on the object store, the stages on the CPU. Batch k is
+    committed before batch k+1's store starts, so the commit order is the batch order and a crash
+    at any point replays from the first batch not fully stored.
+    """
     logger = get_run_logger()
     summary = RunSummary(source=source.describe())
     started = time.perf_counter()
+    pending: tuple[list[Envelope], Callable[[], BatchResult]] | None = None
+
+    def finish(envelopes: list[Envelope], wait: Callable[[], BatchResult]) -> None:
+        result = wait()
+        source.commit(envelopes)
+        summary.add(result)
+        summary.track_offsets(envelopes)
+        logger.info(
+            "batch %d: %d in, %d enriched, %d dead-lettered",
+            summary.batches,
+            result.received,
+            result.stored,
+            result.dead,
+        )
+        if on_batch is not None:
+            on_batch(result)
+        for observer in _observers:
+            observer(result)
+
     with _signals_ask_to_stop(should_stop):
         try:
             for envelopes in source.batches(max_batch):
@@ -149,24 +184,21 @@ def drain(
                         "stop requested: abandoning an uncommitted batch of %d", len(envelopes)
                     )
                     break
-                label = batch_label(summary.batches + 1, envelopes)
-                result = process_batch(envelopes, stages, sink, dead_sink, label)
-                source.commit(envelopes)
-                summary.add(result)
-                summary.track_offsets(envelopes)
-                logger.info(
-                    "batch %d: %d in, %d enriched, %d dead-lettered",
-                    summary.batches,
-                    result.received,
-                    result.stored,
-                    result.dead,
-                )
-                if on_batch is not None:
-                    on_batch(result)
-                for observer in _observers:
-                    observer(result)
+                number = summary.batches + (2 if pending else 1)
+                staged = stage_batch(envelopes, stages, batch_label(number, envelopes))
+                if pending is not None:
+                    finish(*pending)
+                    pending = None
+                wait = submit_store(staged, sink, dead_sink)
+                if _more_waiting(source, envelopes, max_batch) and not should_stop():
+                    pending = (envelopes, wait)
+                else:
+                    finish(envelopes, wait)
                 if should_stop():
                     break
+            if pending is not None:
+                finish(*pending)
+                pending = None
             lag = getattr(source, "lag", None)
             if callable(lag):
                 try:  # everything is stored and committed: a lag read must not fail the run

@@ -59,6 +59,7 @@ def main(argv: list[str]) -> int:
         seen["articles"] += result.received
         seen["batches"] += 1
         stage_seconds.update(result.seconds)
+        stage_seconds["store_waited"] += result.store_waited
 
     profile_to = os.environ.get("NEWSFLOW_BENCH_PROFILE", "").strip()
     profiler = None

@@ -35,3 +35,8 @@ class Source(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+# A source may also offer `caught_up() -> bool` (True when nothing more is waiting right now):
+# the stream then commits a full batch at once instead of overlapping its store with the next
+# batch (see flows.stream.drain). Kafka has it; finite sources do not need it.

@@ -89,7 +89,7 @@ class KafkaSource:
         starts = self.consumer.beginning_offsets(parts)  # what retention left, if never committed
         return sum(max(ends[tp] - (self.consumer.committed(tp) or starts[tp]), 0) for tp in parts)
 
-    def _caught_up(self) -> bool:
+    def caught_up(self) -> bool:
         """True when every assigned partition is read up to the high watermark of its last fetch.
 
         Uses what the consumer already knows (no request to the broker). A partition not fetched
@@ -153,7 +153,7 @@ class KafkaSource:
                 if remaining <= 0:
                     break
                 batch.extend(self._poll(max_batch - len(batch), min(remaining, 0.5)))
-                if batch and self._caught_up():
+                if batch and self.caught_up():
                     break  # nothing more is waiting: waiting out max_wait would only add latency
             if batch:
                 produced += 1
