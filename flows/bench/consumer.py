@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import time
-from collections import Counter
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
         return 1
 
     seen: dict[str, Any] = {"first": None, "last": None, "articles": 0, "batches": 0}
-    stage_seconds: Counter[str] = Counter()
+    stage_seconds: dict[str, float] = defaultdict(float)
 
     def on_batch(result: BatchResult) -> None:
         now = time.time()
@@ -58,7 +58,8 @@ def main(argv: list[str]) -> int:
         seen["last"] = now
         seen["articles"] += result.received
         seen["batches"] += 1
-        stage_seconds.update(result.seconds)
+        for name, seconds in result.seconds.items():
+            stage_seconds[name] += seconds
         stage_seconds["store_waited"] += result.store_waited
 
     profile_to = os.environ.get("NEWSFLOW_BENCH_PROFILE", "").strip()
