@@ -347,6 +347,35 @@ def test_non_english_language_is_detected(text: str, code: str) -> None:
     assert clean_text(text, title="x").language == code
 
 
+GERMAN_BODY = (
+    "Die Stadtwerke wollen bis zum Ende des kommenden Jahres alle Straßenlaternen der Innenstadt "
+    "auf sparsame Leuchten umstellen. Das hat der Aufsichtsrat am Dienstag beschlossen.\n\n"
+    "„Wir sparen damit fast die Hälfte des Stroms, den die Beleuchtung heute braucht“, sagte "
+    "die Geschäftsführerin nach der Sitzung. Die Arbeiten sollen im Frühjahr beginnen.\n\n"
+    "Kritik kam von den Anwohnern der Altstadt, die sich über das kältere Licht beschweren. Die "
+    "Verwaltung kündigte an, in den engen Gassen wärmere Farben zu verwenden.\n\n"
+    "Die Kosten von rund vier Millionen Euro trägt zum größten Teil das Land. Den Rest sollen "
+    "die Einsparungen bei der Stromrechnung in weniger als acht Jahren wieder einbringen.\n\n"
+    "Im Nachbarort läuft ein ähnliches Projekt bereits seit zwei Jahren. Dort sei die Zahl der "
+    "Beschwerden nach wenigen Wochen deutlich zurückgegangen, teilte die Gemeinde mit."
+)
+
+
+def test_language_of_a_long_article_is_read_from_its_body_not_an_english_banner() -> None:
+    """The detector reads a bounded sample of prose lines; English page furniture above a German
+    body must not decide the language (nor the stop words the classifier uses)."""
+    banner = (
+        "We use cookies to give you the best experience on our website and to show you ads.\n\n"
+        "Sign up for our daily newsletter to get the latest news delivered to your inbox.\n\n"
+    )
+    from workers.cleaning.language import SAMPLE_CHARS
+
+    assert len(GERMAN_BODY) > SAMPLE_CHARS
+    cleaned = clean_text(banner + GERMAN_BODY, title="x")
+    assert cleaned.language == "de"
+    assert cleaned.text.startswith("Die Stadtwerke") and cleaned.text.endswith("die Gemeinde mit.")
+
+
 def test_given_language_is_kept() -> None:
     assert clean_text(BODY, title="x", language="EN").language == "en"
 
