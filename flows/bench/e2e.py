@@ -124,7 +124,7 @@ def _count_objects(bucket: str, prefix: str) -> int:
     return len(S3Store(bucket).list_keys(prefix))
 
 
-def _delete_bucket(bucket: str) -> None:
+def delete_bucket(bucket: str) -> None:
     from flows.sinks.s3 import make_s3_client
 
     s3 = make_s3_client()
@@ -205,7 +205,7 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
                 proc.kill()
                 proc.wait()
         _delete_topics(config, [topic, f"{topic}.dlq"])
-        _delete_bucket(bucket)
+        delete_bucket(bucket)
     first = min(o["first"] for o in outputs if o["first"] is not None)
     last = max(o["last"] for o in outputs if o["last"] is not None)
     consumed = sum(o["articles"] for o in outputs)
