@@ -10,9 +10,11 @@ they cannot (a bad article fails the same way every time; it is dead-lettered in
 
 from __future__ import annotations
 
+import contextvars
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +103,17 @@ def batch_label(number: int, envelopes: list[Envelope]) -> str:
 
 
 @dataclass
+class OpenBatch:
+    """A batch part-way through its stages: decoded, some stages run, nothing assembled yet."""
+
+    envelopes: list[Envelope]
+    result: BatchResult
+    items: list[WorkItem]
+    dead: list[DeadLetter]
+    label: str = ""
+
+
+@dataclass
 class StagedBatch:
     """A batch through decode and the stages, assembled, and not stored yet."""
 
@@ -115,10 +128,8 @@ def _named(t: Any, name: str, label: str) -> Any:
     return t.with_options(task_run_name=f"{name} | {label}") if label else t
 
 
-def stage_batch(
-    envelopes: list[Envelope], stages: tuple[Stage, ...], label: str = ""
-) -> StagedBatch:
-    """Decode and run the stages; what fails anywhere becomes a dead letter with its reason.
+def open_batch(envelopes: list[Envelope], label: str = "") -> OpenBatch:
+    """Decode: what is not a valid RawArticle becomes a dead letter with its reason.
 
     `label` (see batch_label) names this batch's task runs in the Prefect UI.
     """
@@ -128,14 +139,24 @@ def stage_batch(
     started = time.perf_counter()
     items, dead = _named(decode_batch, "decode", label)(quote(envelopes))
     result.seconds["decode"] = time.perf_counter() - started
+    return OpenBatch(envelopes, result, items, dead, label)
 
+
+def run_stages(batch: OpenBatch, stages: tuple[Stage, ...]) -> OpenBatch:
+    """One task run per stage; an article a stage fails is kept aside with its failure."""
     for stage in stages:
-        stage_task = _named(STAGE_TASKS[stage.name.value], stage.name.value, label)
-        result.seconds[stage.name.value] = stage_task(quote(stage), quote(items))
+        stage_task = _named(STAGE_TASKS[stage.name.value], stage.name.value, batch.label)
+        batch.result.seconds[stage.name.value] = stage_task(quote(stage), quote(batch.items))
+    return batch
 
+
+def close_batch(batch: OpenBatch, stages: tuple[Stage, ...]) -> StagedBatch:
+    """Assemble each article's document; a failed article or a document that does not validate
+    becomes a dead letter. `stages` are all the stages the batch went through (their versions)."""
     versions = {stage.name.value: stage.version for stage in stages}
+    result, dead = batch.result, batch.dead
     articles: list[StoredArticle] = []
-    for item in items:
+    for item in batch.items:
         env: Envelope = item.extras["envelope"]
         if item.ok:
             try:
@@ -154,7 +175,28 @@ def stage_batch(
     result.stored = len(articles)
     result.dead = len(dead)
     result.dead_reasons.update(f"{d.stage}: {d.error_type}" for d in dead)
-    return StagedBatch(envelopes, result, articles, dead, label)
+    return StagedBatch(batch.envelopes, result, articles, dead, batch.label)
+
+
+def stage_batch(
+    envelopes: list[Envelope], stages: tuple[Stage, ...], label: str = ""
+) -> StagedBatch:
+    """Decode, every stage, assemble: one batch, start to finish, in this thread."""
+    return close_batch(run_stages(open_batch(envelopes, label), stages), stages)
+
+
+def open_ahead(
+    pool: ThreadPoolExecutor, envelopes: list[Envelope], stages: tuple[Stage, ...], label: str
+) -> Future[OpenBatch]:
+    """Decode and run `stages` on `pool`, as task runs of the current flow run.
+
+    The stream uses it to clean batch k+1 while batch k is parsed: spaCy spends much of a parse
+    in BLAS, which releases the GIL, and the cleaning's Python runs in those gaps (measured: the
+    cleaning of a batch then adds almost nothing to the parse it overlaps). The flow run's
+    context is copied so the task runs belong to it, as Prefect's own task runner does.
+    """
+    context = contextvars.copy_context()
+    return pool.submit(context.run, lambda: run_stages(open_batch(envelopes, label), stages))
 
 
 def _store_args(

@@ -11,12 +11,21 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from prefect.logging import get_run_logger
 
-from flows.processing import BatchResult, batch_label, stage_batch, submit_store
+from flows.processing import (
+    BatchResult,
+    OpenBatch,
+    batch_label,
+    close_batch,
+    open_ahead,
+    run_stages,
+    submit_store,
+)
 from flows.sinks.documents import DocumentSink
 from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope, Source
@@ -130,8 +139,8 @@ def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
 
 
 def _more_waiting(source: Source, batch: list[Envelope], max_batch: int) -> bool:
-    """Is the next batch likely already waiting? Only then is a batch's store left running while
-    the next one is staged: otherwise its commit would wait for messages that are not there."""
+    """Is the next batch likely already waiting? Only then is a batch left in flight while the
+    next one is read: otherwise its commit would wait for messages that are not there."""
     if len(batch) < max_batch:
         return False
     caught_up = getattr(source, "caught_up", None)
@@ -149,17 +158,28 @@ def drain(
 ) -> RunSummary:
     """Batches through the stages into the sink; offsets committed in order, after each store.
 
-    While batch k is written, batch k+1 is already decoded and staged (at most one store in
-    flight): the writes mostly wait on the object store, the stages on the CPU. Batch k is
-    committed before batch k+1's store starts, so the commit order is the batch order and a crash
-    at any point replays from the first batch not fully stored.
+    While a backlog lasts, three batches are in flight, each in the step it spends waiting on
+    something other than Python: batch k+1 is decoded and cleaned on a helper thread (the first
+    stage does not parse), batch k goes through the parsing stages on this thread (spaCy spends
+    much of that in BLAS, outside the GIL), and batch k-1 is written to the store (waiting on the
+    network). Batch k-1 is committed before batch k's store starts, so the commit order is the
+    batch order and a crash at any point replays from the first batch not fully stored. When the
+    source is caught up, a batch goes straight through and is committed at once.
     """
     logger = get_run_logger()
     summary = RunSummary(source=source.describe())
     started = time.perf_counter()
-    pending: tuple[list[Envelope], Callable[[], BatchResult]] | None = None
+    ahead_stages, parse_stages = stages[:1], stages[1:]
+    ahead: Future[OpenBatch] | None = None  # batch k+1: decode and the first stage
+    storing: tuple[list[Envelope], Callable[[], BatchResult]] | None = None  # batch k-1
+    opened = 0
 
-    def finish(envelopes: list[Envelope], wait: Callable[[], BatchResult]) -> None:
+    def finish_store() -> None:
+        nonlocal storing
+        if storing is None:
+            return
+        envelopes, wait = storing
+        storing = None
         result = wait()
         source.commit(envelopes)
         summary.add(result)
@@ -176,7 +196,17 @@ def drain(
         for observer in _observers:
             observer(result)
 
-    with _signals_ask_to_stop(should_stop):
+    def complete(batch: Future[OpenBatch]) -> None:
+        """Parse stages and assembly here, then hand the batch to the store."""
+        nonlocal storing
+        staged = close_batch(run_stages(batch.result(), parse_stages), stages)
+        finish_store()
+        storing = (staged.envelopes, submit_store(staged, sink, dead_sink))
+
+    with (
+        _signals_ask_to_stop(should_stop),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsflow-ahead") as pool,
+    ):
         try:
             for envelopes in source.batches(max_batch):
                 if should_stop():
@@ -184,21 +214,22 @@ def drain(
                         "stop requested: abandoning an uncommitted batch of %d", len(envelopes)
                     )
                     break
-                number = summary.batches + (2 if pending else 1)
-                staged = stage_batch(envelopes, stages, batch_label(number, envelopes))
-                if pending is not None:
-                    finish(*pending)
-                    pending = None
-                wait = submit_store(staged, sink, dead_sink)
-                if _more_waiting(source, envelopes, max_batch) and not should_stop():
-                    pending = (envelopes, wait)
-                else:
-                    finish(envelopes, wait)
+                opened += 1
+                label = batch_label(opened, envelopes)
+                following = open_ahead(pool, envelopes, ahead_stages, label)
+                if ahead is not None:
+                    complete(ahead)
+                ahead = following
+                if not _more_waiting(source, envelopes, max_batch) or should_stop():
+                    complete(ahead)
+                    ahead = None
+                    finish_store()
                 if should_stop():
                     break
-            if pending is not None:
-                finish(*pending)
-                pending = None
+            if ahead is not None:
+                complete(ahead)
+                ahead = None
+            finish_store()
             lag = getattr(source, "lag", None)
             if callable(lag):
                 try:  # everything is stored and committed: a lag read must not fail the run

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.runtime import flow_run
 
 from flows.sinks import DocumentSink
 from flows.sinks.stores import LocalFolderStore
@@ -34,6 +38,7 @@ class Events:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.log: list[tuple[str, int]] = []
+        self.flow_run_id = ""
 
     def add(self, what: str, batch: int) -> None:
         with self.lock:
@@ -107,17 +112,19 @@ class RecordingCleaning(CleaningStage):
 
 
 def run(tmp_path: Path, sizes: list[int], caught_up: bool) -> Events:
+    """Drain the batches in a flow run; the run's id is kept on the events for the API check."""
     events = Events()
     source = BatchesOf(sizes, events, caught_up)
     sink = DocumentSink(RecordingStore(tmp_path, events, source.batch_of))
     stages = (RecordingCleaning(events, source.batch_of),)
 
     @flow(name="overlap-test")
-    def go() -> None:
+    def go() -> str:
         summary = drain(source, sink, sink, stages, max_batch=BATCH)
         assert (summary.received, summary.stored) == (sum(sizes), sum(sizes))
+        return str(flow_run.id)
 
-    go()
+    events.flow_run_id = go()
     return events
 
 
@@ -154,3 +161,26 @@ def test_a_partial_batch_is_committed_before_the_next_is_staged(tmp_path: Path) 
 
     assert events.index("commit", 1) < events.index("stage", 2)  # 2 < max_batch: no overlap
     assert events.index("stage", 3) < events.index("commit", 2)  # a full batch overlaps
+
+
+def test_work_done_ahead_on_the_helper_thread_is_recorded_in_the_same_flow_run(
+    tmp_path: Path,
+) -> None:
+    """Decode and cleaning of the batch read ahead run on a helper thread: their task runs must
+    still belong to the flow run, named per batch, or the UI would show them orphaned."""
+    events = run(tmp_path, [BATCH, BATCH, 1], caught_up=False)
+
+    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[uuid.UUID(events.flow_run_id)]))
+    deadline = time.monotonic() + 30  # task runs reach the server as events, a moment later
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = client.read_task_runs(flow_run_filter=wanted)
+            done = [r for r in runs if r.state is not None and r.state.is_completed()]
+            if len(done) >= 9 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    names = sorted(r.name for r in runs)
+    for number, size in ((1, BATCH), (2, BATCH), (3, 1)):
+        for task in ("decode", "cleaning", "store"):
+            assert any(n.startswith(f"{task} | batch {number}: {size} articles") for n in names)
+    assert all(r.state is not None and r.state.is_completed() for r in runs)
