@@ -453,8 +453,16 @@ def test_language_detector_stays_small() -> None:
     assert int(out[1]) < 150
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=9, max_codepoint=0x7E), max_size=200))
+_TYPOGRAPHIC = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=9, max_codepoint=0x7E) | st.sampled_from(_TYPOGRAPHIC),
+        max_size=200,
+    )
+)
 def test_ftfy_skip_only_where_ftfy_is_a_no_op(text: str) -> None:
     """fix_unicode skips ftfy for text its guard calls plain; ftfy must return such text as is."""
     import ftfy
@@ -463,3 +471,38 @@ def test_ftfy_skip_only_where_ftfy_is_a_no_op(text: str) -> None:
 
     if not _FTFY_NEEDED.search(text):
         assert ftfy.fix_text(text, _FTFY) == text
+
+
+_FRAGMENTS = (
+    "plain words",
+    "<b>",
+    "&amp;",
+    "&lt;tag&gt;",
+    "&eacute;",
+    "\u00e2\u20ac\u2122",  # mojibake of a right single quote
+    "\u00c3\u00a9t\u00c3\u00a9",  # mojibake of "été"
+    "\u201cquoted\u201d",
+    "caf\u00e9",
+    "\r",
+    "\x1b[31m",
+    "\u00a0",
+    "\ufb01",
+    "\u2014",
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=8), max_size=6).map(" ".join),
+        max_size=8,
+    ).map("\n".join)
+)
+def test_line_by_line_repair_equals_ftfy_on_the_whole_text(text: str) -> None:
+    """ftfy is called only on the lines that need it; the result must be ftfy's own, including
+    its rule that a line holding '<' stops HTML unescaping for the rest of the text."""
+    import ftfy
+
+    from workers.cleaning.normalize import _FTFY, repair
+
+    assert repair(text) == ftfy.fix_text(text, _FTFY)

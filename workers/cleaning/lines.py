@@ -183,7 +183,7 @@ def _base_kind(line: Line, stop_words: frozenset[str]) -> Kind:
         return Kind.BOILERPLATE
     if boilerplate_score(line, stop_words) >= 2.0:
         return Kind.BOILERPLATE
-    if line.n_words <= 60 and not has_quote(text) and phrases.TRAILING_CREDIT.search(text):
+    if line.n_words <= 60 and not has_quote(text) and phrases.has_trailing_credit(text):
         return Kind.CAPTION
     if _AUTHOR_BIO.match(text) and line.n_words <= 60 and not has_quote(text):
         return Kind.BOILERPLATE
