@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 
 @lru_cache(maxsize=4)
@@ -24,3 +26,126 @@ def load_nlp(model: str) -> Language:
             f"spaCy model {model!r} is not installed; install its package "
             f"(the default ships in requirements.lock) or set NEWSFLOW_SPACY_MODEL"
         ) from exc
+
+
+#: `Doc.user_data` key under which `parse` records the string a Doc was made from.
+_PARSED_TEXT = "newsflow.parsed_text"
+
+
+def parse(nlp: Language, texts: Sequence[str], batch_size: int) -> Iterator[Doc]:
+    """`nlp.pipe` over `texts`, each Doc carrying the string it was made from (`parsed_text`),
+    so later stages need not rebuild `Doc.text`, which spaCy joins from every token on each
+    access. spaCy's tokenizer is non-destructive: `doc.text` equals that string."""
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        doc.user_data[_PARSED_TEXT] = text
+        yield doc
+
+
+def parsed_text(doc: Doc) -> str:
+    """`doc.text`, from the record `parse` left when there is one."""
+    text = doc.user_data.get(_PARSED_TEXT)
+    return text if isinstance(text, str) else doc.text
+
+
+class Columns:
+    """Per-token attributes of a parsed Doc as plain Python lists, read once with
+    `Doc.to_array`.
+
+    Rule code that walks a document token by token through `doc[i]` makes a new `Token` object
+    on every access (and `Doc.text` joins every token anew): beside the parse that was most of
+    the rule layers' cost. The lists hold exactly what the `Token` attributes of the same names
+    return (`is_sent_start` as a plain bool: spaCy's None for "unset" reads as False).
+    """
+
+    __slots__ = (
+        "_ends",
+        "_text",
+        "alpha",
+        "doc",
+        "idx",
+        "lower",
+        "n",
+        "pos",
+        "punct",
+        "sent_start",
+        "space",
+        "stop",
+        "upper",
+        "words",
+    )
+
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
+        """`text` is `doc.text` when the caller has it (the string it parsed)."""
+        from spacy.attrs import (
+            IDX,
+            IS_ALPHA,
+            IS_PUNCT,
+            IS_SPACE,
+            IS_STOP,
+            IS_UPPER,
+            LOWER,
+            ORTH,
+            POS,
+            SENT_START,
+        )
+
+        self.doc = doc
+        self.n = n = len(doc)
+        self._text = text
+        self._ends: dict[int, int] | None = None
+        if n == 0:
+            cols: list[list[int]] = [[] for _ in range(10)]
+        else:
+            attrs = [ORTH, LOWER, POS, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER]
+            cols = doc.to_array([*attrs, SENT_START]).T.tolist()
+        strings = doc.vocab.strings
+        names = _pos_names()
+        self.words: list[str] = [strings[h] for h in cols[0]]
+        self.lower: list[str] = [strings[h] for h in cols[1]]
+        self.pos: list[str] = [names[p] for p in cols[2]]
+        self.idx: list[int] = cols[3]
+        self.alpha: list[bool] = [v == 1 for v in cols[4]]
+        self.punct: list[bool] = [v == 1 for v in cols[5]]
+        self.space: list[bool] = [v == 1 for v in cols[6]]
+        self.stop: list[bool] = [v == 1 for v in cols[7]]
+        self.upper: list[bool] = [v == 1 for v in cols[8]]
+        self.sent_start: list[bool] = [v == 1 for v in cols[9]]
+
+    @property
+    def text(self) -> str:
+        """`doc.text`, built at most once."""
+        if self._text is None:
+            self._text = self.doc.text
+        return self._text
+
+    def span_text(self, start: int, end: int) -> str:
+        """`doc[start:end].text` for 0 <= start, end <= n."""
+        if start >= end:
+            return ""
+        return self.text[self.idx[start] : self.idx[end - 1] + len(self.words[end - 1])]
+
+    def end_char(self, i: int) -> int:
+        """Character offset just past token i."""
+        return self.idx[i] + len(self.words[i])
+
+    def token_ending_at(self, char: int) -> int | None:
+        """The token whose last character is just before `char`, if any."""
+        if self._ends is None:
+            self._ends = {
+                i_ + len(w): k for k, (i_, w) in enumerate(zip(self.idx, self.words, strict=True))
+            }
+        return self._ends.get(char)
+
+
+@lru_cache(maxsize=1)
+def _pos_names() -> dict[int, str]:
+    from spacy.parts_of_speech import NAMES
+
+    return {int(k): v for k, v in NAMES.items()}
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """`[t.idx for t in doc]` without making a `Token` object per token."""
+    from spacy.attrs import IDX
+
+    return doc.to_array(IDX).tolist() if len(doc) else []

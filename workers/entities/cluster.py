@@ -23,6 +23,7 @@ from workers.entities.gazetteer import (
     normalise,
 )
 from workers.entities.mentions import Candidate
+from workers.nlp import Columns
 
 _PLACE = frozenset({"GPE", "LOC"})
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "&"})
@@ -178,15 +179,19 @@ class _FormIndex:
         return sorted(found)
 
 
-def cluster_mentions(doc: Doc, candidates: list[Candidate]) -> list[list[_Mention]]:
+def cluster_mentions(
+    doc: Doc, candidates: list[Candidate], columns: Columns | None = None
+) -> list[list[_Mention]]:
+    t = columns if columns is not None else Columns(doc)
     mentions = []
     for c in candidates:
-        span = doc[c.start : c.end]
-        norm = normalise(span.text)
+        if c.start >= c.end:
+            continue  # an empty span has no text, so no normal form
+        start_char, end_char = t.idx[c.start], t.end_char(c.end - 1)
+        text = t.text[start_char:end_char]
+        norm = normalise(text)
         if norm:
-            mentions.append(
-                _Mention(span.start_char, span.end_char, span.text, norm, c.label, c.source)
-            )
+            mentions.append(_Mention(start_char, end_char, text, norm, c.label, c.source))
     # longest names first so that short forms find the full name even when they come first
     order = sorted(mentions, key=lambda m: (-len(m.norm.split()), -len(m.norm), m.start))
     clusters: list[_Cluster] = []
@@ -225,9 +230,11 @@ def entity_key(name: str, label: str) -> str:
     return f"{normalise(name)}|{label}"
 
 
-def build_entities(doc: Doc, candidates: list[Candidate]) -> list[Entity]:
+def build_entities(
+    doc: Doc, candidates: list[Candidate], columns: Columns | None = None
+) -> list[Entity]:
     entities: list[Entity] = []
-    for i, mentions in enumerate(cluster_mentions(doc, candidates), start=1):
+    for i, mentions in enumerate(cluster_mentions(doc, candidates, columns), start=1):
         label = _Cluster(mentions).label()
         name = canonical_name(mentions)
         entities.append(

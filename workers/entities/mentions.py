@@ -38,6 +38,7 @@ from workers.entities.gazetteer import (
     is_title,
     known_names,
 )
+from workers.nlp import Columns
 
 #: The model labels the stage keeps: the EntityType values. Dates, numbers and money are left out.
 KEPT_LABELS = frozenset(
@@ -66,8 +67,8 @@ def _is_name_token(text: str) -> bool:
     return bool(text) and (text[0].isupper() or text[:3] in {"al-", "el-", "bin", "van", "von"})
 
 
-def _is_acronym(tok: Token) -> bool:
-    letters = tok.text.replace(".", "")
+def _is_acronym(text: str) -> bool:
+    letters = text.replace(".", "")
     return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
@@ -83,33 +84,30 @@ def _is_camel(text: str) -> bool:
     )
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _trim(t: Columns, start: int, end: int) -> tuple[int, int]:
     """Drop leading articles and punctuation and trailing possessives and punctuation."""
-    while start < end and (
-        doc[start].lower_ in _LEADING_JUNK or doc[start].is_punct or doc[start].is_space
-    ):
+    while start < end and (t.lower[start] in _LEADING_JUNK or t.punct[start] or t.space[start]):
         start += 1
-    while end > start and (
-        doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
-    ):
+    while end > start and (t.words[end - 1] in _POSSESSIVE or t.punct[end - 1] or t.space[end - 1]):
         # keep the full stop of an abbreviation inside a token ("U.S." is one token)
         end -= 1
     return start, end
 
 
-def _split_title(doc: Doc, cand: Candidate) -> list[Candidate]:
+def _split_title(t: Columns, cand: Candidate) -> list[Candidate]:
     """ "Latvian President Edgars Ringkevics" -> NORP "Latvian" + PERSON "Edgars Ringkevics".
 
     A title inside a span followed by name tokens marks the rest as a person; what stands before
     the title (a country, a demonym, an organisation) becomes its own mention.
     """
+    words = t.words
     last_title = -1
     for i in range(cand.start, cand.end - 1):
-        word = doc[i].text
+        word = words[i]
         if not (is_person_title(word) or (cand.label == "PERSON" and is_title(word))):
             continue
-        rest = doc[i + 1 : cand.end]
-        if all(_is_name_token(t.text) for t in rest) and not any(t.text in ORG_WORDS for t in rest):
+        rest = words[i + 1 : cand.end]
+        if all(_is_name_token(w) for w in rest) and not any(w in ORG_WORDS for w in rest):
             last_title = i
     if last_title < 0:
         return [cand]
@@ -119,76 +117,84 @@ def _split_title(doc: Doc, cand: Candidate) -> list[Candidate]:
         )
     ]
     first_title = last_title
-    while first_title > cand.start and is_title(doc[first_title - 1].text):
+    while first_title > cand.start and is_title(words[first_title - 1]):
         first_title -= 1
-    start, end = _trim(doc, cand.start, first_title)
+    start, end = _trim(t, cand.start, first_title)
     # keep what stood before the title only when a list knows it ("Latvian", "Kyiv")
-    prefix = doc[start:end].text
+    prefix = t.span_text(start, end)
     if start < end and prefix in demonyms():
         out.insert(0, Candidate(start, end, "NORP", "rule"))
     elif start < end and prefix in known_names():
         out.insert(0, Candidate(start, end, known_names()[prefix], "gazetteer"))
-    elif end - start == 1 and _is_acronym(doc[start]):
+    elif end - start == 1 and _is_acronym(words[start]):
         out.insert(0, Candidate(start, end, "ORG", "rule"))
     return out
 
 
-def _after_person_title(doc: Doc, cand: Candidate) -> bool:
+def _after_person_title(t: Columns, cand: Candidate) -> bool:
     """True for "President Edgars Ringkevics" when the model called the name an ORG."""
     if cand.start == 0 or cand.end - cand.start > 4:
         return False
-    before = doc[cand.start - 1]
-    if not is_person_title(before.text):
+    if not is_person_title(t.words[cand.start - 1]):
         return False
     # "the President's Office" or "Ukraine's President" are not a title before a name
-    span = doc[cand.start : cand.end]
-    if span.text in known_names() or any(t.text in ORG_WORDS for t in span):
+    words = t.words[cand.start : cand.end]
+    if t.span_text(cand.start, cand.end) in known_names() or any(w in ORG_WORDS for w in words):
         return False
-    return all(t.text[:1].isupper() and t.is_alpha for t in span)
+    return all(
+        w[:1].isupper() and alpha
+        for w, alpha in zip(words, t.alpha[cand.start : cand.end], strict=True)
+    )
 
 
-def model_candidates(doc: Doc) -> list[Candidate]:
+def model_candidates(t: Columns, ents: list[tuple[int, int, str]]) -> list[Candidate]:
+    """`ents` are the model's entities as (start, end, label) token ranges."""
     out: list[Candidate] = []
-    for ent in doc.ents:
-        if ent.label_ not in KEPT_LABELS:
+    for ent_start, ent_end, label in ents:
+        if label not in KEPT_LABELS:
             continue
-        start, end = _trim(doc, ent.start, ent.end)
+        start, end = _trim(t, ent_start, ent_end)
         if start >= end:
             continue
-        for cand in _split_title(doc, Candidate(start, end, ent.label_, "model")):
-            out.append(_relabel(doc, cand))
-    return _harmonise_lists(doc, out)
+        for cand in _split_title(t, Candidate(start, end, label, "model")):
+            out.append(_relabel(t, cand))
+    return _harmonise_lists(t, out)
 
 
-def _relabel(doc: Doc, cand: Candidate) -> Candidate:
+def _relabel(t: Columns, cand: Candidate) -> Candidate:
     """Context the model under-weighs: a title before a name, "the town of X", "X river",
     brand-style capitals."""
-    span = doc[cand.start : cand.end]
-    if cand.label != "PERSON" and _after_person_title(doc, cand):
+    n = t.n
+    size = cand.end - cand.start
+    if cand.label != "PERSON" and _after_person_title(t, cand):
         return Candidate(cand.start, cand.end, "PERSON", "rule")
-    if cand.label == "PERSON" and cand.end < len(doc) and _joins_name(doc[cand.end]):
+    if cand.label == "PERSON" and cand.end < n and _joins_name(t, cand.end):
         end = cand.end  # "Maria Corina" + "Machado": the model stopped one name short
-        while end < len(doc) and _joins_name(doc[end]) and doc[end].text not in ORG_WORDS:
+        while end < n and _joins_name(t, end) and t.words[end] not in ORG_WORDS:
             end += 1
         return Candidate(cand.start, end, "PERSON", cand.source)
     if cand.source != "model":
         return cand
-    by_head = _label_by_last_word(doc, cand)
+    by_head = _label_by_last_word(t, cand)
     if by_head is not None:
         return Candidate(cand.start, cand.end, by_head, "rule")
-    if len(span) > 3:
+    if size > 3:
         return cand
-    if cand.label in _CUE_RELABELS and not _is_full_person_name(span) and _org_cue(doc, cand):
+    if (
+        cand.label in _CUE_RELABELS
+        and not _is_full_person_name(t, cand.start, cand.end)
+        and _org_cue(t, cand)
+    ):
         return Candidate(cand.start, cand.end, "ORG", "rule")
-    after = doc[cand.end].lower_ if cand.end < len(doc) else ""
+    after = t.lower[cand.end] if cand.end < n else ""
     if after in PLACE_NOUNS and cand.label in {"ORG", "PERSON", "NORP"}:
         return Candidate(cand.start, cand.end, PLACE_NOUNS[after], "rule")
-    after_cue = cand.start >= 2 and doc[cand.start - 2].lower_ in PLACE_CUES
-    if after_cue and doc[cand.start - 1].lower_ == "of" and cand.label in {"ORG", "PERSON"}:
+    after_cue = cand.start >= 2 and t.lower[cand.start - 2] in PLACE_CUES
+    if after_cue and t.lower[cand.start - 1] == "of" and cand.label in {"ORG", "PERSON"}:
         return Candidate(cand.start, cand.end, "GPE", "rule")
-    if len(span) == 1 and _is_camel(span.text) and cand.label != "ORG":
+    if size == 1 and _is_camel(t.words[cand.start]) and cand.label != "ORG":
         return Candidate(cand.start, cand.end, "ORG", "rule")
-    if cand.label in {"ORG", "NORP", "GPE"} and _looks_like_person(span):
+    if cand.label in {"ORG", "NORP", "GPE"} and _looks_like_person(t, cand.start, cand.end):
         return Candidate(cand.start, cand.end, "PERSON", "rule")
     return cand
 
@@ -198,19 +204,19 @@ def _relabel(doc: Doc, cand: Candidate) -> Candidate:
 _CUE_RELABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
 
 
-def _label_by_last_word(doc: Doc, cand: Candidate) -> str | None:
+def _label_by_last_word(t: Columns, cand: Candidate) -> str | None:
     """The last word of a multi-word name says what it is whatever the model said: "Marshall
     Plan" is a law or plan, "International Space Station" a facility, "Roosevelt Elementary" a
     school (an ORG), "Champions League final" a competition."""
-    label = _head_label(doc, cand.start, cand.end)
+    label = _head_label(t, cand.start, cand.end)
     return label if label != cand.label else None
 
 
-def _head_label(doc: Doc, start: int, end: int) -> str | None:
+def _head_label(t: Columns, start: int, end: int) -> str | None:
     if end - start < 2:
         return None
-    last = doc[end - 1].text
-    after = doc[end].lower_ if end < len(doc) else ""
+    last = t.words[end - 1]
+    after = t.lower[end] if end < t.n else ""
     label = None
     if last in LAW_WORDS:
         label = "LAW"
@@ -223,70 +229,79 @@ def _head_label(doc: Doc, start: int, end: int) -> str | None:
     return label
 
 
-def _is_full_person_name(span: Span) -> bool:
+def _is_full_person_name(t: Columns, start: int, end: int) -> bool:
     """ "Claudia Sheinbaum": a given name then more name words, which no cue makes an ORG."""
-    return len(span) >= 2 and is_given_name(span[0].text)
+    return end - start >= 2 and is_given_name(t.words[start])
 
 
-def _org_noun(tok: Token) -> bool:
+def _org_noun(t: Columns, i: int) -> bool:
     """A lower-case noun naming a kind of organisation ("operator", "chipmaker")."""
-    word = tok.lower_
+    word = t.lower[i]
     return (
-        tok.text.islower()
-        and tok.pos_ not in {"VERB", "AUX"}
+        t.words[i].islower()
+        and t.pos[i] not in {"VERB", "AUX"}
         and (word in ORG_NOUNS or word.endswith("maker"))
     )
 
 
-def _appositive_org(doc: Doc, end: int) -> bool:
+_APPOSITIVE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PART", "NUM"})
+
+
+def _appositive_org(t: Columns, end: int) -> bool:
     """ "Ukrenergo, the national grid operator, said": a comma, then a noun phrase (determiner,
     adjectives, nouns, possessives) whose last noun names a kind of organisation."""
-    if end >= len(doc) or doc[end].text != ",":
+    if end >= t.n or t.words[end] != ",":
         return False
     head = None
-    for tok in doc[end + 1 : end + 9]:
-        if tok.pos_ in {"DET", "ADJ", "NOUN", "PROPN", "PART", "NUM"} or tok.text == "-":
-            if tok.pos_ == "NOUN":
-                head = tok
+    for i in range(end + 1, min(end + 9, t.n)):
+        pos = t.pos[i]
+        if pos in _APPOSITIVE_POS or t.words[i] == "-":
+            if pos == "NOUN":
+                head = i
             continue
         break
-    return head is not None and _org_noun(head)
+    return head is not None and _org_noun(t, head)
 
 
-def _org_cue(doc: Doc, cand: Candidate) -> bool:
+def _org_cue(t: Columns, cand: Candidate) -> bool:
     """Context that makes a name an organisation's: a kind of organisation right before it ("the
     social network X"), a party or company word right after it ("the ruling Morena party"), or an
     appositive naming a kind of organisation ("Gavi, the vaccine alliance")."""
-    if cand.start > 0 and _org_noun(doc[cand.start - 1]):
+    if cand.start > 0 and _org_noun(t, cand.start - 1):
         return True
-    if cand.end < len(doc) and doc[cand.end].text.islower() and doc[cand.end].lower_ in ORG_AFTER:
+    if cand.end < t.n and t.words[cand.end].islower() and t.lower[cand.end] in ORG_AFTER:
         return True
-    return _appositive_org(doc, cand.end)
+    return _appositive_org(t, cand.end)
 
 
-def _looks_like_person(span: Span) -> bool:
+def _looks_like_person(t: Columns, start: int, end: int) -> bool:
     """ "Claudia Sheinbaum" tagged ORG: a given name then a surname, nothing an organisation or a
     place would be called."""
-    words = [t.text for t in span]
+    words = t.words[start:end]
     return (
         len(words) in {2, 3}
-        and all(t.pos_ == "PROPN" and t.is_alpha and t.text[0].isupper() for t in span)
+        and all(
+            t.pos[i] == "PROPN" and t.alpha[i] and t.words[i][0].isupper()
+            for i in range(start, end)
+        )
         and not any(w in NOT_PERSON_WORDS or w in known_names() for w in words)
-        and span.text not in known_names()
+        and t.span_text(start, end) not in known_names()
         and is_given_name(words[0])
     )
 
 
-def _harmonise_lists(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+def _harmonise_lists(t: Columns, cands: list[Candidate]) -> list[Candidate]:
     """In "TikTok, Instagram and Snapchat" the items share a type: a lone-word PERSON or place
     coordinated with organisations is an organisation."""
+    if not any(c.label == "ORG" for c in cands):
+        return cands  # no organisation for a list item to agree with
     by_token = {i: c for c in cands for i in range(c.start, c.end)}
     out = []
     for cand in cands:
         if cand.source == "model" and cand.end - cand.start == 1 and cand.label != "ORG":
-            root = doc[cand.start]
+            root = t.doc[cand.start]
             siblings = list(root.conjuncts)
-            labels = {by_token[t.i].label for t in siblings if t.i in by_token}
+            labels = {by_token[s.i].label for s in siblings if s.i in by_token}
             if labels == {"ORG"}:
                 cand = Candidate(cand.start, cand.end, "ORG", "rule")
         out.append(cand)
@@ -307,38 +322,41 @@ def _known_by_first_word() -> dict[str, list[tuple[str, str]]]:
     return index
 
 
-def gazetteer_candidates(doc: Doc) -> list[Candidate]:
+def gazetteer_candidates(t: Columns) -> list[Candidate]:
     """Known places, organisations and demonyms, matched case-sensitively on token boundaries."""
     index = _known_by_first_word()
-    text = doc.text
+    text = t.text
+    words = t.words
     out: list[Candidate] = []
     i = 0
-    while i < len(doc):
-        tok = doc[i]
-        entries = index.get(tok.text) or index.get(tok.text.split("-")[0]) or []
+    n = t.n
+    while i < n:
+        word = words[i]
+        entries = index.get(word) or ("-" in word and index.get(word.split("-")[0])) or []
         for surface, label in entries:
-            end_char = tok.idx + len(surface)
-            if text[tok.idx : end_char] != surface:
+            start_char = t.idx[i]
+            end_char = start_char + len(surface)
+            if text[start_char:end_char] != surface:
                 continue
-            span = doc.char_span(tok.idx, end_char)
-            if span is None:
+            last = t.token_ending_at(end_char)  # what `doc.char_span` accepts (strict)
+            if last is None:
                 continue
-            out.append(_extend_place(doc, Candidate(span.start, span.end, label, "gazetteer")))
+            out.append(_extend_place(t, Candidate(i, last + 1, label, "gazetteer")))
             i = out[-1].end - 1
             break
         i += 1
     return out
 
 
-def _joins_name(tok: Token) -> bool:
+def _joins_name(t: Columns, i: int) -> bool:
     """A capitalised word that makes a place part of a longer name ("Real Madrid", "Bayern
     Munich"), as opposed to a title, a weekday, a stop word or another known name."""
-    text = tok.text
+    text = t.words[i]
     return (
-        tok.pos_ == "PROPN"
+        t.pos[i] == "PROPN"
         and text[:1].isupper()
         and text.isalpha()
-        and not tok.is_stop
+        and not t.stop[i]
         and not is_title(text)
         and text not in CALENDAR
         and text not in known_names()
@@ -346,79 +364,80 @@ def _joins_name(tok: Token) -> bool:
     )
 
 
-def _extend_place(doc: Doc, cand: Candidate) -> Candidate:
+def _extend_place(t: Columns, cand: Candidate) -> Candidate:
     """A place glued to other proper nouns is the name of something else: an ORG."""
     if cand.label not in {"GPE", "LOC"}:
         return cand
     start, end = cand.start, cand.end
-    while start > 0 and (_joins_name(doc[start - 1]) or doc[start - 1].text in GEO_PREFIXES):
+    while start > 0 and (_joins_name(t, start - 1) or t.words[start - 1] in GEO_PREFIXES):
         start -= 1
-    while end < len(doc) and _joins_name(doc[end]):
+    while end < t.n and _joins_name(t, end):
         end += 1
     if (start, end) == (cand.start, cand.end):
         return cand
-    if end == cand.end and all(t.text in GEO_PREFIXES for t in doc[start : cand.start]):
+    if end == cand.end and all(w in GEO_PREFIXES for w in t.words[start : cand.start]):
         return Candidate(start, end, cand.label, "gazetteer")
-    return Candidate(start, end, _head_label(doc, start, end) or "ORG", "rule")
+    return Candidate(start, end, _head_label(t, start, end) or "ORG", "rule")
 
 
-def org_pattern_candidates(doc: Doc) -> list[Candidate]:
+def org_pattern_candidates(t: Columns) -> list[Candidate]:
     """Capitalised runs ending in an organisation word ("Telugu Desam Party") the model missed."""
+    words = t.words
     out: list[Candidate] = []
-    for tok in doc:
-        if tok.text not in ORG_WORDS or tok.i == 0:
+    for i, word in enumerate(words):
+        if word not in ORG_WORDS or i == 0:
             continue
-        start = tok.i
-        while (
-            start > 0 and _is_name_token(doc[start - 1].text) and not is_title(doc[start - 1].text)
-        ):
+        start = i
+        while start > 0 and _is_name_token(words[start - 1]) and not is_title(words[start - 1]):
             start -= 1
-        if (tok.i - start >= 2 and not doc[start].is_sent_start) or (
-            tok.i - start >= 2 and doc[start].pos_ == "PROPN"
+        if (i - start >= 2 and not t.sent_start[start]) or (
+            i - start >= 2 and t.pos[start] == "PROPN"
         ):
-            out.append(Candidate(start, tok.i + 1, "ORG", "pattern"))
+            out.append(Candidate(start, i + 1, "ORG", "pattern"))
     return out
 
 
-def _name_run_end(doc: Doc, start: int) -> int:
+def _name_run_end(t: Columns, start: int) -> int:
     """End of the run of capitalised words from `start` ("X", "Reform UK"), at most three."""
     end = start
+    words = t.words
     while (
-        end < len(doc)
+        end < t.n
         and end - start < 3
-        and doc[end].is_alpha
-        and doc[end].text[0].isupper()
-        and not doc[end].is_stop
-        and not is_title(doc[end].text)
-        and doc[end].text not in CALENDAR
+        and t.alpha[end]
+        and words[end][0].isupper()
+        and not t.stop[end]
+        and not is_title(words[end])
+        and words[end] not in CALENDAR
     ):
         end += 1
     return end
 
 
-def org_cue_candidates(doc: Doc) -> list[Candidate]:
+def org_cue_candidates(t: Columns, ents: list[tuple[int, int, str]]) -> list[Candidate]:
     """Names the model left untagged that context marks as organisations: after a kind of
     organisation ("the social network X"), before an appositive one ("Ukrenergo, the grid
     operator") or brand-style capitals ("SpaceX")."""
-    tagged = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    tagged = {i for start, end, _ in ents for i in range(start, end)}
+    words = t.words
     out: list[Candidate] = []
     i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if i in tagged or not tok.is_alpha or not tok.text[0].isupper():
+    n = t.n
+    while i < n:
+        if i in tagged or not t.alpha[i] or not words[i][0].isupper():
             i += 1
             continue
-        if _is_camel(tok.text) and tok.pos_ == "PROPN":
+        if _is_camel(words[i]) and t.pos[i] == "PROPN":
             out.append(Candidate(i, i + 1, "ORG", "pattern"))
             i += 1
             continue
-        end = _name_run_end(doc, i)
+        end = _name_run_end(t, i)
         if end == i or any(j in tagged for j in range(i, end)):
             i = max(end, i + 1)
             continue
-        cue_before = i > 0 and _org_noun(doc[i - 1])
-        cue_after = end < len(doc) and doc[end].text in ORG_AFTER
-        if cue_before or cue_after or (_appositive_org(doc, end) and doc[i].pos_ == "PROPN"):
+        cue_before = i > 0 and _org_noun(t, i - 1)
+        cue_after = end < n and words[end] in ORG_AFTER
+        if cue_before or cue_after or (_appositive_org(t, end) and t.pos[i] == "PROPN"):
             out.append(Candidate(i, end, "ORG", "pattern"))
         i = end
     return out
@@ -428,49 +447,53 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _person_words(cands: list[Candidate], doc: Doc) -> set[str]:
+def _person_words(cands: list[Candidate], t: Columns) -> set[str]:
     """Words of multi-word person names: "Jordan" after "Michael Jordan" is not the country."""
     words: set[str] = set()
     for c in cands:
         if c.label == "PERSON" and c.end - c.start > 1:
-            words.update(t.text for t in doc[c.start : c.end])
+            words.update(t.words[c.start : c.end])
     return words
 
 
-def merge(doc: Doc, model: list[Candidate], gazetteer: list[Candidate]) -> list[Candidate]:
+def merge(t: Columns, model: list[Candidate], gazetteer: list[Candidate]) -> list[Candidate]:
     """Gazetteer spans win over model spans they cover; a longer model span keeps its own label
     ("New York Times" stays an ORG although "New York" is a place)."""
-    person_words = _person_words(model, doc)
+    person_words = _person_words(model, t)
+    words = t.words
     result = list(model)
     for g in gazetteer:
-        clashing = [m for m in result if _overlaps(m, g)]
+        g_start, g_end = g.start, g.end
+        clashing = [m for m in result if m.start < g_end and g_start < m.end]
         if any(
-            m.end - m.start > g.end - g.start and m.start <= g.start and g.end <= m.end
+            m.end - m.start > g_end - g_start and m.start <= g_start and g_end <= m.end
             for m in clashing
         ):
             continue
         if any(
-            m.label == "PERSON" and m.end - m.start == 1 and doc[m.start].text in person_words
+            m.label == "PERSON" and m.end - m.start == 1 and words[m.start] in person_words
             for m in clashing
         ):
             continue
         if (
             not clashing
             and g.label == "NORP"
-            and g.end - g.start == 1
-            and not doc[g.start].text[0].isupper()
+            and g_end - g_start == 1
+            and not words[g_start][0].isupper()
         ):
             continue
-        result = [m for m in result if not _overlaps(m, g)]
+        if clashing:
+            result = [m for m in result if not (m.start < g_end and g_start < m.end)]
         result.append(g)
     result.sort(key=lambda c: c.start)
-    casing = _casing(doc)
-    return _join_split_names(doc, [c for c in result if _plausible(doc, c, casing)])
+    casing = _casing(t)
+    return _join_split_names(t, [c for c in result if _plausible(t, c, casing)])
 
 
-def _join_split_names(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+def _join_split_names(t: Columns, cands: list[Candidate]) -> list[Candidate]:
     """ "Maria Corina" PERSON + "Machado" GPE side by side is one person the model cut in two."""
     out: list[Candidate] = []
+    words = t.words
     for cand in cands:
         prev = out[-1] if out else None
         if (
@@ -478,9 +501,9 @@ def _join_split_names(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
             and prev.end == cand.start
             and "PERSON" in (prev.label, cand.label)
             and "gazetteer" not in (prev.source, cand.source)
-            and not doc[cand.start].is_sent_start
-            and all(_is_name_token(t.text) for t in doc[prev.start : cand.end])
-            and not any(is_title(t.text) for t in doc[prev.start : cand.end])
+            and not t.sent_start[cand.start]
+            and all(_is_name_token(w) for w in words[prev.start : cand.end])
+            and not any(is_title(w) for w in words[prev.start : cand.end])
         ):
             out[-1] = Candidate(prev.start, cand.end, "PERSON", "rule")
         else:
@@ -488,54 +511,58 @@ def _join_split_names(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _plausible(doc: Doc, cand: Candidate, casing: dict[str, tuple[bool, bool]]) -> bool:
-    span = doc[cand.start : cand.end]
-    text = span.text
-    if cand.end - cand.start > _MAX_NAME_TOKENS or (len(text) < 2 and cand.source == "model"):
+def _plausible(t: Columns, cand: Candidate, casing: dict[str, tuple[bool, bool]]) -> bool:
+    text = t.span_text(cand.start, cand.end)
+    size = max(0, cand.end - cand.start)
+    if size > _MAX_NAME_TOKENS or (len(text) < 2 and cand.source == "model"):
         return False
     if not any(ch.isupper() for ch in text):  # "the fall of", "hundreds"
         return False
-    if all(is_title(t.text) for t in span):  # "State" of "Secretary of State"
+    if all(is_title(w) for w in t.words[cand.start : cand.end]):  # "State" of "Secretary of State"
         return False
-    lone = cand.source == "model" and cand.label != "NORP" and len(span) == 1
-    if lone and _common_word_at_sentence_start(span[0], casing):
+    lone = cand.source == "model" and cand.label != "NORP" and size == 1
+    if lone and _common_word_at_sentence_start(t, cand.start, casing):
         return False
     return any(ch.isalpha() for ch in text)
 
 
-def _casing(doc: Doc) -> dict[str, tuple[bool, bool]]:
+def _casing(t: Columns) -> dict[str, tuple[bool, bool]]:
     """Lower-cased word -> (written in lower case somewhere, capitalised inside a sentence
     somewhere): one pass over the doc, for `_common_word_at_sentence_start`."""
     seen: dict[str, tuple[bool, bool]] = {}
-    for tok in doc:
-        if not tok.is_alpha:
+    for word, lower_, alpha, sent_start in zip(
+        t.words, t.lower, t.alpha, t.sent_start, strict=True
+    ):
+        if not alpha:
             continue
-        lower, capital = seen.get(tok.lower_, (False, False))
-        lower = lower or tok.text.islower()
-        capital = capital or (tok.text[0].isupper() and not tok.is_sent_start)
-        seen[tok.lower_] = (lower, capital)
+        lower, capital = seen.get(lower_, (False, False))
+        lower = lower or word.islower()
+        capital = capital or (word[0].isupper() and not sent_start)
+        seen[lower_] = (lower, capital)
     return seen
 
 
-def _common_word_at_sentence_start(tok: Token, casing: dict[str, tuple[bool, bool]]) -> bool:
+def _common_word_at_sentence_start(
+    t: Columns, i: int, casing: dict[str, tuple[bool, bool]]
+) -> bool:
     """A lone common noun the model took for a name because a sentence starts with it ("Turnout
     was low", "Army chief ..."): the tagger calls it a common noun, or the text uses the word in
     lower case elsewhere; and never capitalises it inside a sentence."""
-    if not tok.is_sent_start or tok.is_upper:
+    if not t.sent_start[i] or t.upper[i]:
         return False
-    seen_lower, capitalised = casing.get(tok.lower_, (False, False))
+    seen_lower, capitalised = casing.get(t.lower[i], (False, False))
     if capitalised:
         return False
-    return tok.pos_ != "PROPN" or seen_lower
+    return t.pos[i] != "PROPN" or seen_lower
 
 
-def _name_forms(doc: Doc, cands: list[Candidate]) -> dict[tuple[str, ...], str]:
+def _name_forms(t: Columns, cands: list[Candidate]) -> dict[tuple[str, ...], str]:
     """Token sequences worth finding again: full names, surnames, and initials of long names."""
     forms: dict[tuple[str, ...], str] = {}
     for c in cands:
         if c.label not in {"PERSON", "ORG", "GPE", "LOC"}:
             continue
-        words = tuple(t.text for t in doc[c.start : c.end])
+        words = tuple(t.words[c.start : c.end])
         forms.setdefault(words, c.label)
         if c.label == "PERSON" and len(words) >= 2:
             forms.setdefault(words[-1:], "PERSON")
@@ -548,32 +575,28 @@ def _name_forms(doc: Doc, cands: list[Candidate]) -> dict[tuple[str, ...], str]:
     return {f: label for f, label in forms.items() if len("".join(f)) >= 3}
 
 
-def _free_boundary(doc: Doc, start: int, end: int) -> bool:
+def _free_boundary(t: Columns, start: int, end: int) -> bool:
     """Not inside a longer run of capitalised words (the "Sudan" of an unmarked "Port Sudan")."""
-    before = doc[start - 1] if start > 0 else None
-    after = doc[end] if end < len(doc) else None
-    if (
-        before is not None
-        and not doc[start].is_sent_start
-        and _is_name_token(before.text)
-        and not is_title(before.text)
-    ):
-        return False
-    return not (
-        after is not None
-        and after.text[:1].isupper()
-        and after.is_alpha
-        and not is_title(after.text)
-    )
+    words = t.words
+    if start > 0:
+        before = words[start - 1]
+        if not t.sent_start[start] and _is_name_token(before) and not is_title(before):
+            return False
+    if end < t.n:
+        after = words[end]
+        return not (after[:1].isupper() and t.alpha[end] and not is_title(after))
+    return True
 
 
-def propagate(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+def propagate(t: Columns, cands: list[Candidate]) -> list[Candidate]:
     """Find again the names the model tagged once but missed elsewhere ("Nauseda told ..."): a
     reader who saw "Gitanas Nauseda" knows every later "Nauseda"."""
-    forms = _name_forms(doc, cands)
+    forms = _name_forms(t, cands)
     if not forms:
         return cands
-    taken = [False] * len(doc)
+    n = t.n
+    words = t.words
+    taken = [False] * n
     for c in cands:
         for i in range(c.start, c.end):
             taken[i] = True
@@ -581,14 +604,14 @@ def propagate(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     for form in sorted(forms, key=len, reverse=True):
         by_first.setdefault(form[0], []).append(form)
     added: list[Candidate] = []
-    for i, tok in enumerate(doc):
+    for i in range(n):
         if taken[i]:
             continue
-        for form in by_first.get(tok.text, []):
+        for form in by_first.get(words[i], ()):
             end = i + len(form)
-            if end > len(doc) or any(taken[i:end]):
+            if end > n or any(taken[i:end]):
                 continue
-            if tuple(t.text for t in doc[i:end]) != form or not _free_boundary(doc, i, end):
+            if tuple(words[i:end]) != form or not _free_boundary(t, i, end):
                 continue
             added.append(Candidate(i, end, forms[form], "model"))
             for j in range(i, end):
@@ -612,61 +635,60 @@ def _add_patterns(cands: list[Candidate], patterns: list[Candidate]) -> list[Can
     return sorted(cands, key=lambda c: c.start)
 
 
-def _products(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+def _products(t: Columns, cands: list[Candidate]) -> list[Candidate]:
     """ "Boeing's Starliner capsule", "737 MAX jets": a name between its maker (an organisation's
     possessive, or a model number) and a noun for a vehicle or device is a product."""
     org_ends = {c.end for c in cands if c.label == "ORG"}
+    words = t.words
     out = []
     for c in cands:
-        after = doc[c.end] if c.end < len(doc) else None
-        if c.source == "model" and c.label != "PRODUCT" and after is not None:
-            before = doc[c.start - 1] if c.start > 0 else None
-            made_by = before is not None and (
-                (before.text in _POSSESSIVE and before.i in org_ends)
-                or (before.text.isdigit() and not 1800 <= int(before.text) <= 2100)
+        if c.source == "model" and c.label != "PRODUCT" and c.end < t.n:
+            made_by = c.start > 0 and (
+                (words[c.start - 1] in _POSSESSIVE and c.start - 1 in org_ends)
+                or (words[c.start - 1].isdigit() and not 1800 <= int(words[c.start - 1]) <= 2100)
             )
-            if made_by and after.lower_ in PRODUCT_NOUNS and after.text.islower():
+            if made_by and t.lower[c.end] in PRODUCT_NOUNS and words[c.end].islower():
                 c = Candidate(c.start, c.end, "PRODUCT", "rule")
         out.append(c)
     return out
 
 
-def _club_places(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+def _club_places(t: Columns, cands: list[Candidate]) -> list[Candidate]:
     """ "Real Madrid ... Madrid coach Carlo Ancelotti", "Borussia Dortmund ... Dortmund knocked
     out PSG": where a two-word organisation ends in a place (the way European clubs are named), a
     lone mention of either word that is not used as a place (after "in", "at", "from" ...) but as
     a subject, object or modifier stands for the organisation."""
+    words = t.words
     parts: set[str] = set()
     for c in cands:
         if c.label != "ORG" or c.end - c.start != 2:
             continue
-        first, last = doc[c.start], doc[c.end - 1]
-        if known_names().get(last.text) == "GPE" and first.text not in GEO_PREFIXES:
-            parts.update({first.text, last.text})
+        first, last = words[c.start], words[c.end - 1]
+        if known_names().get(last) == "GPE" and first not in GEO_PREFIXES:
+            parts.update({first, last})
     if not parts:
         return cands
     out = []
     for c in cands:
-        tok = doc[c.start]
-        before = doc[c.start - 1].lower_ if c.start > 0 else ""
+        before = t.lower[c.start - 1] if c.start > 0 else ""
         if (
             c.end - c.start == 1
             and c.label in {"GPE", "LOC"}
-            and tok.text in parts
+            and words[c.start] in parts
             and before not in LOCATIVE_PREPS
-            and _stands_for_club(tok)
+            and _stands_for_club(t.doc[c.start])
         ):
             c = Candidate(c.start, c.end, "ORG", "rule")
         out.append(c)
     taken = {i for c in out for i in range(c.start, c.end)}
-    for tok in doc:
+    for i, word in enumerate(words):
         if (
-            tok.i not in taken
-            and tok.text in parts
-            and _free_boundary(doc, tok.i, tok.i + 1)
-            and (tok.i == 0 or doc[tok.i - 1].lower_ not in LOCATIVE_PREPS)
+            i not in taken
+            and word in parts
+            and _free_boundary(t, i, i + 1)
+            and (i == 0 or t.lower[i - 1] not in LOCATIVE_PREPS)
         ):
-            out.append(Candidate(tok.i, tok.i + 1, "ORG", "rule"))
+            out.append(Candidate(i, i + 1, "ORG", "rule"))
     return sorted(out, key=lambda c: c.start)
 
 
@@ -676,9 +698,17 @@ def _stands_for_club(tok: Token) -> bool:
     return tok.dep_ == "compound" and tok.head.lower_ in CLUB_ROLES
 
 
-def find_mentions(doc: Doc) -> list[Candidate]:
+def model_entities(doc: Doc) -> list[tuple[int, int, str]]:
+    """The model's entities as (start, end, label): `doc.ents` builds a Span per entity on every
+    access, so it is read once."""
+    return [(ent.start, ent.end, ent.label_) for ent in doc.ents]
+
+
+def find_mentions(doc: Doc, columns: Columns | None = None) -> list[Candidate]:
     """All entity mentions of the doc after the rule layer, in text order, non-overlapping."""
-    merged = merge(doc, model_candidates(doc), gazetteer_candidates(doc))
-    patterns = org_pattern_candidates(doc) + org_cue_candidates(doc)
-    found = propagate(doc, _add_patterns(merged, patterns))
-    return _club_places(doc, _products(doc, found))
+    t = columns if columns is not None else Columns(doc)
+    ents = model_entities(doc)
+    merged = merge(t, model_candidates(t, ents), gazetteer_candidates(t))
+    patterns = org_pattern_candidates(t) + org_cue_candidates(t, ents)
+    found = propagate(t, _add_patterns(merged, patterns))
+    return _club_places(t, _products(t, found))

@@ -9,14 +9,18 @@ from schemas import Entity, FailedStage, StageSettings
 from workers.base import WorkItem
 from workers.entities.cluster import build_entities
 from workers.entities.mentions import find_mentions
-from workers.nlp import load_nlp
+from workers.nlp import Columns, load_nlp, parse, parsed_text
 
-VERSION = "1.1.1"
+VERSION = "1.1.2"
 
 
-def extract_entities(doc: Doc) -> list[Entity]:
-    """Entities of a parsed text, mentions indexing `doc.text`. Pure: reads the doc only."""
-    return build_entities(doc, find_mentions(doc))
+def extract_entities(doc: Doc, text: str | None = None) -> list[Entity]:
+    """Entities of a parsed text, mentions indexing `doc.text`. Pure: reads the doc only.
+
+    `text` is `doc.text` when the caller has it (the string it parsed): spaCy rebuilds `Doc.text`
+    from every token on each access."""
+    columns = Columns(doc, text)
+    return build_entities(doc, find_mentions(doc, columns), columns)
 
 
 def is_english(language: str | None) -> bool:
@@ -73,10 +77,8 @@ class EntityStage:
         texts = [
             cut(item.cleaned.text, self.settings.max_nlp_chars) for item in todo if item.cleaned
         ]
-        for item, doc in zip(
-            todo, nlp.pipe(texts, batch_size=self.settings.nlp_batch_size), strict=True
-        ):
-            item.entities = extract_entities(doc)
+        for item, doc in zip(todo, parse(nlp, texts, self.settings.nlp_batch_size), strict=True):
+            item.entities = extract_entities(doc, parsed_text(doc))
             _set_ents(doc, item.entities)
             item.doc = doc
         return batch

@@ -8,6 +8,7 @@ from schemas import FailedStage, StageSettings
 from workers.base import WorkItem
 from workers.entities import is_english
 from workers.entities.stage import cut
+from workers.nlp import load_nlp, parse, parsed_text
 from workers.quotes.extract import extract_quotes
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ class QuoteStage:
     in one `nlp.pipe` call for the batch."""
 
     name = FailedStage.QUOTES
-    version = "1.0.1"
+    version = "1.0.2"
 
     def __init__(self, settings: StageSettings) -> None:
         self.settings = settings
@@ -34,22 +35,21 @@ class QuoteStage:
         ]
         docs: dict[int, Doc] = {}
         if need:
-            from workers.nlp import load_nlp
-
             nlp = load_nlp(self.settings.spacy_model)
             limit = self.settings.max_nlp_chars
             texts = [cut(item.cleaned.text, limit) for item in need if item.cleaned is not None]
-            parsed = nlp.pipe(texts, batch_size=self.settings.nlp_batch_size)
-            for item, parse in zip(need, parsed, strict=True):
-                docs[id(item)] = parse
+            parsed = parse(nlp, texts, self.settings.nlp_batch_size)
+            for item, doc in zip(need, parsed, strict=True):
+                docs[id(item)] = doc
         for item in batch:
             if item.cleaned is None:
                 item.quotes = []
                 continue
             doc: Doc | None = item.doc if item.doc is not None else docs.get(id(item))
-            if doc is not None and not item.cleaned.text.startswith(doc.text):
-                doc = None  # a parse of some other text cannot give offsets into this one
+            text = parsed_text(doc) if doc is not None else None
+            if text is not None and not item.cleaned.text.startswith(text):
+                doc = text = None  # a parse of some other text cannot give offsets into this one
             item.quotes = extract_quotes(
-                item.cleaned.text, item.cleaned.paragraphs, doc, item.entities
+                item.cleaned.text, item.cleaned.paragraphs, doc, item.entities, text
             )
         return batch

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from schemas import Speaker
+from workers.nlp import token_starts
 from workers.quotes.cues import REPORTING_LEMMAS
 from workers.quotes.marks import MarkedSpan
 
@@ -55,10 +56,13 @@ class Candidate:
 class TokenIndex:
     """Char offset -> token look-ups on a Doc that may cover only a prefix of the text."""
 
-    def __init__(self, doc: Doc, parsed_len: int | None = None) -> None:
-        """`parsed_len` is `len(doc.text)` when the caller has it: `Doc.text` joins every token."""
+    def __init__(
+        self, doc: Doc, parsed_len: int | None = None, starts: list[int] | None = None
+    ) -> None:
+        """`parsed_len` is `len(doc.text)` and `starts` the tokens' `idx` when the caller has
+        them: `Doc.text` joins every token, and a `Token` object is made on every `doc[i]`."""
         self.doc = doc
-        self.starts = [t.idx for t in doc]
+        self.starts = token_starts(doc) if starts is None else starts
         self.limit = len(doc.text) if parsed_len is None else parsed_len
 
     def first_at_or_after(self, pos: int) -> int:
@@ -193,11 +197,12 @@ def attribute(
     bounds: list[Span],
     doc: Doc | None,
     parsed_len: int | None = None,
+    starts: list[int] | None = None,
 ) -> None:
     """Find the cue and the speaker token of each candidate, in place."""
     if doc is None:
         return
-    idx = TokenIndex(doc, parsed_len)
+    idx = TokenIndex(doc, parsed_len, starts)
     for cand in cands:
         if cand.end > idx.limit:
             continue

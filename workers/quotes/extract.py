@@ -12,6 +12,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from schemas import Entity, Quote, QuoteKind, Speaker
+from workers.nlp import token_starts
 from workers.quotes.direct import (
     Candidate,
     attribute,
@@ -69,18 +70,22 @@ def extract_quotes(
     paragraphs: list[Span] | None,
     doc: Doc | None,
     entities: list[Entity],
+    parsed_text: str | None = None,
 ) -> list[Quote]:
     """Direct and reported quotes of `text`; `doc` (may cover a prefix) enables attribution and
-    reported speech, `entities` link speakers. Without a doc only direct quotes are found."""
+    reported speech, `entities` link speakers. Without a doc only direct quotes are found.
+    `parsed_text` is `doc.text` when the caller has it: spaCy rebuilds it on each access."""
     bounds = paragraph_bounds(text, paragraphs)
-    parsed_text = doc.text if doc is not None else None  # Doc.text is rebuilt on each access
+    if doc is not None and parsed_text is None:
+        parsed_text = doc.text
     parsed_len = len(parsed_text) if parsed_text is not None else 0
+    starts = token_starts(doc) if doc is not None else []
     para_starts = [s for s, _ in bounds]
     cands = [
         Candidate(span, max(0, bisect.bisect_right(para_starts, span.start) - 1))
         for span in find_marked_spans(text, bounds)
     ]
-    attribute(cands, text, bounds, doc, parsed_len)
+    attribute(cands, text, bounds, doc, parsed_len, starts)
     cands = merge_split(cands, text)
     prev: Candidate | None = None
     for cand in cands:
@@ -95,7 +100,7 @@ def extract_quotes(
     kept = [c for c in cands if c.keep]
     reported: list[Reported] = []
     if doc is not None:
-        reported = find_reported(doc, bounds, [(c.start, c.end) for c in kept])
+        reported = find_reported(doc, bounds, [(c.start, c.end) for c in kept], starts)
     resolver = SpeakerResolver(
         EntityIndex(entities, text), [(c.start, c.end) for c in kept], parsed_text
     )

@@ -12,6 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from workers.nlp import token_starts
 from workers.quotes.cues import INDIRECT_LEMMAS
 
 if TYPE_CHECKING:
@@ -38,17 +39,30 @@ def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
     return i >= 0 and spans[i][1] > start
 
 
-def _trim(tokens: list[Token]) -> tuple[int, int] | None:
-    """Char span of the tokens without leading 'that'/punctuation and trailing punctuation."""
-    lo, hi = 0, len(tokens)
-    while lo < hi and (tokens[lo].lower_ in _EDGE_SKIP or tokens[lo].is_space):
+#: A run of tokens as a range [start, end) of token indices.
+Run = tuple[int, int]
+
+
+def _trim(doc: Doc, run: Run) -> tuple[int, int] | None:
+    """Char span of the run without leading 'that'/punctuation and trailing punctuation. Only
+    the edge tokens are looked at, so a long clause costs no more than a short one."""
+    lo, hi = run
+    while lo < hi and (doc[lo].lower_ in _EDGE_SKIP or doc[lo].is_space):
         lo += 1
-    while hi > lo and (tokens[hi - 1].is_punct or tokens[hi - 1].is_space):
+    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
         hi -= 1
     if hi - lo < 2:
         return None
-    first, last = tokens[lo], tokens[hi - 1]
+    first, last = doc[lo], doc[hi - 1]
     return first.idx, last.idx + len(last.text)
+
+
+def _inside(starts: list[int], lo: int, hi: int, p_start: int, p_end: int) -> Run:
+    """The tokens of `lo`..`hi - 1` that start inside the paragraph [p_start, p_end): token
+    offsets grow with the index, so they are one run, found by bisection."""
+    if hi <= lo:
+        return lo, lo
+    return bisect.bisect_left(starts, p_start, lo, hi), bisect.bisect_left(starts, p_end, lo, hi)
 
 
 def _paragraph_of(pos: int, bounds: list[Span]) -> int:
@@ -106,14 +120,14 @@ def _complements(verb: Token) -> list[Token]:
 MAX_CLAUSE_TOKENS = 150
 
 
-def _clause(doc: Doc, lo: int, hi: int, p_start: int, p_end: int) -> list[Token]:
+def _clause(starts: list[int], lo: int, hi: int, p_start: int, p_end: int) -> Run:
     """Tokens lo..hi (inclusive) inside the paragraph, or none if the range is implausibly long."""
     if hi - lo >= MAX_CLAUSE_TOKENS:
-        return []
-    return [t for t in doc[lo : hi + 1] if p_start <= t.idx < p_end]
+        return lo, lo
+    return _inside(starts, lo, hi + 1, p_start, p_end)
 
 
-def _content_tokens(verb: Token, comp: Token, p_start: int, p_end: int) -> list[Token]:
+def _content_tokens(verb: Token, comp: Token, p_start: int, p_end: int, starts: list[int]) -> Run:
     """The complement's tokens, extended over a coordinated clause that continues the report
     ('said it was too early, and the ceasefire was conditional'): the parser hangs that clause on
     the speech verb, but it has its own subject and no speech verb of its own."""
@@ -130,31 +144,47 @@ def _content_tokens(verb: Token, comp: Token, p_start: int, p_end: int) -> list[
                 )
             ):
                 hi = max(hi, conj.right_edge.i)
-    return _clause(verb.doc, lo, hi, p_start, p_end)
+    return _clause(starts, lo, hi, p_start, p_end)
 
 
 _SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "i", "we"})
 
 
-def _parenthetical(verb: Token, p_start: int, p_end: int) -> list[Token] | None:
+def _parenthetical(verb: Token, p_start: int, p_end: int, starts: list[int]) -> Run | None:
     """'The plan will cost $310 million, the agency said, much of it …': a speech verb the parser
     made a parataxis of the reported clause; the content is that clause up to the cue."""
     host = verb.head
     if verb.dep_ != "parataxis" or host.i > verb.i:
         return None
-    return _clause(verb.doc, host.left_edge.i, verb.left_edge.i - 1, p_start, p_end)
+    return _clause(starts, host.left_edge.i, verb.left_edge.i - 1, p_start, p_end)
+
+
+def _verbs_and_according(doc: Doc) -> list[int]:
+    """Indices of the tokens a report can hang on (verbs, auxiliaries, "according"), read from
+    the doc's arrays instead of a `Token` object per token."""
+    from spacy.attrs import LOWER, POS
+    from spacy.symbols import AUX, VERB
+
+    if not len(doc):
+        return []
+    according = doc.vocab.strings["according"]  # the hash; nothing is added
+    cols = doc.to_array([POS, LOWER]).tolist()
+    return [i for i, (pos, lower) in enumerate(cols) if pos in (VERB, AUX) or lower == according]
 
 
 def find_reported(
     doc: Doc,
     bounds: list[Span],
     direct_spans: list[Span],
+    starts: list[int] | None = None,
 ) -> list[Reported]:
-    """All reported-speech clauses in `doc`, in order."""
+    """All reported-speech clauses in `doc`, in order. `starts` are the tokens' `idx` when the
+    caller has them."""
+    if starts is None:
+        starts = token_starts(doc)
     found: list[Reported] = []
-    for tok in doc:
-        if tok.pos_ not in {"VERB", "AUX"} and tok.lower_ != "according":
-            continue
+    for i in _verbs_and_according(doc):
+        tok = doc[i]
         para = _paragraph_of(tok.idx, bounds)
         if para < 0:
             continue
@@ -162,7 +192,7 @@ def find_reported(
         if _overlaps(tok.idx, tok.idx + 1, direct_spans):
             continue
         if tok.lower_ == "according":
-            rep = _according(tok, para, p_start, p_end, direct_spans)
+            rep = _according(tok, para, p_start, p_end, direct_spans, starts)
             if rep:
                 found.append(rep)
             continue
@@ -175,12 +205,12 @@ def find_reported(
         subj = _subject(tok)
         if subj is None or not (p_start <= subj.idx < p_end):
             continue
-        contents = [_content_tokens(tok, c, p_start, p_end) for c in _complements(tok)]
-        side = _parenthetical(tok, p_start, p_end)
+        contents = [_content_tokens(tok, c, p_start, p_end, starts) for c in _complements(tok)]
+        side = _parenthetical(tok, p_start, p_end, starts)
         if side is not None:
             contents.append(side)
-        for toks in contents:
-            span = _trim(toks)
+        for run in contents:
+            span = _trim(doc, run)
             if span is None or _overlaps(span[0], span[1], direct_spans):
                 continue
             if span[0] <= subj.idx < span[1]:
@@ -196,6 +226,7 @@ def _according(
     p_start: int,
     p_end: int,
     direct_spans: list[Span],
+    starts: list[int],
 ) -> Reported | None:
     doc = tok.doc
     if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
@@ -209,10 +240,10 @@ def _according(
     if ph_end - ph_start > MAX_CLAUSE_TOKENS:
         return None
     s_start, s_end = _sentence(tok)
-    before = [t for t in doc[s_start:ph_start] if p_start <= t.idx < p_end]
-    after = [t for t in doc[ph_end + 1 : s_end] if p_start <= t.idx < p_end]
-    part = after if len(after) > len(before) else before
-    span = _trim(part)
+    before = _inside(starts, s_start, ph_start, p_start, p_end)
+    after = _inside(starts, ph_end + 1, s_end, p_start, p_end)
+    part = after if after[1] - after[0] > before[1] - before[0] else before
+    span = _trim(doc, part)
     if span is None or _overlaps(span[0], span[1], direct_spans):
         return None
     return Reported(span[0], span[1], para, heads[0], "according to", tok.idx)
