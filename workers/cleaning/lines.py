@@ -40,6 +40,7 @@ class Kind(Enum):
 
 _BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·■□►▶✓✔➤\-–—*]|\d{1,2}[.)])\s+")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_NON_WORD = re.compile(r"[^\w\s']")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$|[\"”’»]\s*$")
 _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„]{1,3000})[\"”»“]|‘([^‘’]{1,3000})’(?!\w)")
 _OPENS_WITH_QUOTE = re.compile(r"^\s*[\"“«„]")
@@ -115,7 +116,7 @@ def has_quote(text: str) -> bool:
     return bool(_OPENS_WITH_QUOTE.match(text)) and len(_WORD.findall(text)) >= 4
 
 
-def boilerplate_score(line: Line, stop_words: frozenset[str]) -> float:
+def boilerplate_score(line: Line, stop_words: frozenset[str], folded: str | None = None) -> float:
     """Evidence that a line talks to the reader about the page rather than reporting news.
 
     A call-to-action phrase is needed to start with; what decides is how it is said. Addressing
@@ -126,7 +127,7 @@ def boilerplate_score(line: Line, stop_words: frozenset[str]) -> float:
     n = line.n_words
     if n == 0:
         return 10.0
-    matches = len(phrases.CALL_TO_ACTION.findall(line.text))
+    matches = phrases.count_calls_to_action(phrases.fold(line.text) if folded is None else folded)
     if not matches:
         return 0.0
     reader = bool(_READER.search(line.text))
@@ -164,10 +165,14 @@ def _is_prose(line: Line, stop_words: frozenset[str]) -> bool:
 
 def _base_kind(line: Line, stop_words: frozenset[str]) -> Kind:
     text = line.text
-    folded = re.sub(r"[^\w\s']", "", text.lower()).strip()
+    folded = phrases.fold(text)  # what the case-insensitive phrase patterns see
     if phrases.LINK_LIST_HEADER.match(text):
         return Kind.LINK
-    if not line.words or folded in phrases.FURNITURE or phrases.FORM_FIELD.match(text):
+    if (
+        not line.words
+        or _NON_WORD.sub("", text.lower()).strip() in phrases.FURNITURE
+        or phrases.FORM_FIELD.match(text)
+    ):
         return Kind.BOILERPLATE
     if line.n_words <= 14 and phrases.CREDIT_LINE.match(text):
         return Kind.CREDIT
@@ -177,11 +182,11 @@ def _base_kind(line: Line, stop_words: frozenset[str]) -> Kind:
         return Kind.BOILERPLATE
     if line.n_words <= 14 and _BYLINE.match(text):
         return Kind.BYLINE
-    if phrases.DECISIVE.search(text) and not has_quote(text):
+    if phrases.is_decisive(folded) and not has_quote(text):
         return Kind.BOILERPLATE
     if _SHOUTED_LABEL.match(text):
         return Kind.BOILERPLATE
-    if boilerplate_score(line, stop_words) >= 2.0:
+    if boilerplate_score(line, stop_words, folded) >= 2.0:
         return Kind.BOILERPLATE
     if line.n_words <= 60 and not has_quote(text) and phrases.has_trailing_credit(text):
         return Kind.CAPTION

@@ -243,3 +243,38 @@ DECISIVE = re.compile(
       | save\s+my\s+name,?\s+email""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+# ------------------------------------------------------------------ fast case-insensitive search
+#
+# CALL_TO_ACTION runs on nearly every line and DECISIVE on most. Case-insensitive matching makes
+# Python's regex engine compare each alternative character by character with case folding; the
+# same (ASCII) patterns compiled case-sensitively skip a non-matching alternative on its first
+# character, about 3x faster, when they run on the text as case-insensitive matching sees it.
+
+#: Characters that case-insensitive matching equates with an ASCII letter although str.lower()
+#: does not map them to it (found by scanning every code point; a test re-checks that).
+_CASE_EQUIVALENTS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_HAS_CASE_EQUIVALENT = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def fold(text: str) -> str:
+    """The text as an ASCII pattern under re.IGNORECASE sees it: every character that matches
+    an ASCII letter case-insensitively becomes that lower-case letter, nothing else changes
+    length, word-ness or space-ness."""
+    if _HAS_CASE_EQUIVALENT.search(text):
+        text = text.translate(_CASE_EQUIVALENTS)
+    return text.lower()
+
+
+_CALL_TO_ACTION_FOLDED = re.compile(CALL_TO_ACTION.pattern, re.VERBOSE)
+_DECISIVE_FOLDED = re.compile(DECISIVE.pattern, re.VERBOSE)
+
+
+def count_calls_to_action(folded: str) -> int:
+    """len(CALL_TO_ACTION.findall(text)) for folded = fold(text)."""
+    return len(_CALL_TO_ACTION_FOLDED.findall(folded))
+
+
+def is_decisive(folded: str) -> bool:
+    """DECISIVE.search(text) for folded = fold(text)."""
+    return _DECISIVE_FOLDED.search(folded) is not None
