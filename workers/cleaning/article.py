@@ -28,8 +28,11 @@ class Assembled:
     paragraphs: list[tuple[int, int]]
 
 
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
 def _fold(text: str) -> str:
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    return _NON_ALNUM.sub(" ", text.casefold()).strip()
 
 
 def assemble(blocks: list[str]) -> Assembled:
@@ -88,9 +91,10 @@ def _highlights(lines: list[Line], key_points: list[str]) -> list[str]:
     """Key points marked up by the page first, then leading bullets; a line repeating a marked
     key point leaves the body."""
     marked = {_fold(point) for point in key_points}
-    for line in lines:
-        if line.kind.kept and _fold(line.text) in marked:
-            line.kind = Kind.HIGHLIGHT
+    if marked:  # folding every line costs ~0.1 ms per article; only marked key points need it
+        for line in lines:
+            if line.kind.kept and _fold(line.text) in marked:
+                line.kind = Kind.HIGHLIGHT
     out = list(key_points)
     for line in lines:
         if line.kind is Kind.HIGHLIGHT and _fold(line.text) not in marked:
