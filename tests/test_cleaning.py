@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas import CleanedArticle, FailedStage, RawArticle, StageSettings
+from schemas import CleanedArticle, ContentType, FailedStage, RawArticle, StageSettings
 from workers.base import Stage, WorkItem
 from workers.cleaning import CleaningStage, clean_article
 from workers.pipeline import run_stage
@@ -506,3 +506,21 @@ def test_line_by_line_repair_equals_ftfy_on_the_whole_text(text: str) -> None:
     from workers.cleaning.normalize import _FTFY, repair
 
     assert repair(text) == ftfy.fix_text(text, _FTFY)
+
+
+def test_batch_cleaning_equals_cleaning_one_by_one() -> None:
+    """The stage detects a batch's languages in a row (cheaper for lingua); nothing else may
+    differ from cleaning each article alone."""
+    from flows.bench.corpus import generate
+    from workers.cleaning.article import clean_batch
+
+    raws = [
+        *generate(12, words=150, seed=4),
+        RawArticle(body=SEED.read_text(encoding="utf-8")),
+        RawArticle(body=GERMAN_BODY, title="Licht"),
+        RawArticle(body=BODY, language="EN"),
+    ]
+    assert {r.content_type for r in raws} == {ContentType.HTML, ContentType.TEXT}
+    batch = clean_batch(raws)
+    assert [a.model_dump() for a in batch] == [clean_article(r).model_dump() for r in raws]
+    assert [a.language for a in batch[-3:]] == ["en", "de", "en"]

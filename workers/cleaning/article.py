@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from schemas import CleanedArticle, ContentType, RawArticle
 from workers.cleaning.html import extract_html
@@ -77,14 +78,13 @@ def _take_title(lines: list[Line], title: str | None) -> str | None:
     return None
 
 
-def _guess_language(lines: list[Line]) -> str | None:
-    """The article's language, decided once per article (lingua is the costliest step of the
-    stage). Prose-length lines leave out most menus and labels, so the sample is close to the
-    body text that classify() keeps, and detect_language() only reads its first SAMPLE_CHARS."""
-    sample = " ".join(line.text for line in lines if line.n_words >= 6) or " ".join(
+def language_sample(lines: list[Line]) -> str:
+    """What the language is read from. Prose-length lines leave out most menus and labels, so
+    the sample is close to the body text that classify() keeps; detect_language() only reads its
+    first SAMPLE_CHARS."""
+    return " ".join(line.text for line in lines if line.n_words >= 6) or " ".join(
         line.text for line in lines
     )
-    return detect_language(sample)
 
 
 def _highlights(lines: list[Line], key_points: list[str]) -> list[str]:
@@ -102,23 +102,61 @@ def _highlights(lines: list[Line], key_points: list[str]) -> list[str]:
     return out
 
 
-def clean_article(raw: RawArticle) -> CleanedArticle:
+@dataclass(slots=True)
+class Prepared:
+    """An article up to the point where its language is needed: lines and metadata."""
+
+    raw: RawArticle
+    lines: list[Line]
+    title: str | None
+    byline: str | None
+    key_points: list[str]
+    published: datetime | None
+
+    @property
+    def given_language(self) -> str | None:
+        return self.raw.language.lower() if self.raw.language else None
+
+
+def prepare(raw: RawArticle) -> Prepared:
+    """Extraction (HTML) or line splitting (text), with Unicode repaired."""
     title = squash_spaces(fix_unicode(raw.title)) if raw.title else None
-    byline: str | None = None
-    key_points: list[str] = []
-    published = raw.published_at
-    if raw.content_type is ContentType.HTML:
-        extracted = extract_html(raw.body, url=raw.url)
-        lines = extracted.lines
-        for line in lines:
-            line.text = squash_spaces(fix_unicode(line.text))
-        title = title or (squash_spaces(fix_unicode(extracted.title)) if extracted.title else None)
-        byline = extracted.byline
-        key_points = [squash_spaces(fix_unicode(point)) for point in extracted.key_points]
-        published = published or extracted.published
-    else:
-        lines = split_lines(fix_unicode(raw.body))
-    language = raw.language.lower() if raw.language else _guess_language(lines)
+    if raw.content_type is not ContentType.HTML:
+        return Prepared(raw, split_lines(fix_unicode(raw.body)), title, None, [], raw.published_at)
+    extracted = extract_html(raw.body, url=raw.url)
+    lines = extracted.lines
+    for line in lines:
+        line.text = squash_spaces(fix_unicode(line.text))
+    title = title or (squash_spaces(fix_unicode(extracted.title)) if extracted.title else None)
+    return Prepared(
+        raw,
+        lines,
+        title,
+        extracted.byline,
+        [squash_spaces(fix_unicode(point)) for point in extracted.key_points],
+        raw.published_at or extracted.published,
+    )
+
+
+def clean_article(raw: RawArticle) -> CleanedArticle:
+    prepared = prepare(raw)
+    language = prepared.given_language or detect_language(language_sample(prepared.lines))
+    return finish(prepared, language)
+
+
+def clean_batch(raws: list[RawArticle]) -> list[CleanedArticle]:
+    """clean_article over a batch, with the languages detected one after another: lingua then
+    keeps its models in the CPU caches, which halves its cost per article (measured in the
+    stage: ~0.95 ms interleaved with the other steps, ~0.5 ms in a row)."""
+    prepared = [prepare(raw) for raw in raws]
+    languages = [p.given_language or detect_language(language_sample(p.lines)) for p in prepared]
+    return [finish(p, language) for p, language in zip(prepared, languages, strict=True)]
+
+
+def finish(prepared: Prepared, language: str | None) -> CleanedArticle:
+    """Classify the lines in the article's language and assemble the cleaned article."""
+    raw, lines, title, byline = prepared.raw, prepared.lines, prepared.title, prepared.byline
+    key_points, published = prepared.key_points, prepared.published
     classify(lines, stop_words(language), raw.content_type is not ContentType.HTML)
     title = _take_title(lines, title)
 

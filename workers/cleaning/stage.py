@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas import FailedStage, StageSettings
 from workers.base import WorkItem
-from workers.cleaning.article import clean_article
+from workers.cleaning.article import clean_batch
 from workers.cleaning.dedup import DuplicateIndex
 
 
@@ -25,7 +25,7 @@ class CleaningStage:
         self.duplicates = DuplicateIndex(self.settings.dedup_threshold)
 
     def __call__(self, batch: list[WorkItem]) -> list[WorkItem]:
-        cleaned = [clean_article(item.raw) for item in batch]
+        cleaned = clean_batch([item.raw for item in batch])
         for item, article in zip(batch, cleaned, strict=True):
             article.duplicate_of = self.duplicates.check_and_add(article.id, article.text)
             item.cleaned = article
