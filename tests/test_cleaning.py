@@ -524,3 +524,24 @@ def test_batch_cleaning_equals_cleaning_one_by_one() -> None:
     batch = clean_batch(raws)
     assert [a.model_dump() for a in batch] == [clean_article(r).model_dump() for r in raws]
     assert [a.language for a in batch[-3:]] == ["en", "de", "en"]
+
+
+def test_published_time_from_the_feed_wins_and_the_page_date_fills_in() -> None:
+    """With a feed time the page's date is not searched at length (cheaper); without one the
+    page's own date is used."""
+    from datetime import UTC, datetime
+
+    page = (
+        "<html><head><title>Council approves budget</title></head><body><article>"
+        "<h1>Council approves budget</h1>"
+        '<div class="meta"><span class="dateline">Updated 14 March 2024, 09:12</span></div>'
+        f"<p>{BODY.split(chr(10))[0]}</p><p>The budget takes effect in January and will be "
+        "reviewed again in the summer, the council leader said after the vote.</p>"
+        "</article></body></html>"
+    )
+    feed_time = datetime(2024, 3, 15, 6, 30, tzinfo=UTC)
+    from_page = clean_text(page, content_type="text/html")
+    from_feed = clean_text(page, content_type="text/html", published_at=feed_time)
+    assert from_page.published_at == datetime(2024, 3, 14, tzinfo=UTC)
+    assert from_feed.published_at == feed_time
+    assert from_page.text == from_feed.text and from_page.title == from_feed.title

@@ -123,7 +123,7 @@ def prepare(raw: RawArticle) -> Prepared:
     title = squash_spaces(fix_unicode(raw.title)) if raw.title else None
     if raw.content_type is not ContentType.HTML:
         return Prepared(raw, split_lines(fix_unicode(raw.body)), title, None, [], raw.published_at)
-    extracted = extract_html(raw.body, url=raw.url)
+    extracted = extract_html(raw.body, url=raw.url, search_date=raw.published_at is None)
     lines = extracted.lines
     for line in lines:
         line.text = squash_spaces(fix_unicode(line.text))

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import trafilatura
 from lxml import etree, html
-from trafilatura.settings import DEFAULT_CONFIG, Document
+from trafilatura.settings import DEFAULT_CONFIG, Document, set_date_params
 
 from workers.cleaning.lines import Line, make_line
 
@@ -128,8 +128,15 @@ def _parse_date(value: str | None) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def extract_html(markup: str, url: str | None = None) -> HtmlExtraction:
-    """Main text blocks and metadata of a page. Empty when the page has no article text."""
+def extract_html(
+    markup: str, url: str | None = None, *, search_date: bool = True
+) -> HtmlExtraction:
+    """Main text blocks and metadata of a page. Empty when the page has no article text.
+
+    `search_date=False` when the feed already gives the publication time: htmldate then reads
+    only the page's metadata instead of searching the whole page (its extensive search was
+    ~1.1 ms of ~2.8 ms per bench page), and `published` may come back empty.
+    """
     tree = parse_html(markup)
     if tree is None:
         return HtmlExtraction()
@@ -142,6 +149,7 @@ def extract_html(markup: str, url: str | None = None) -> HtmlExtraction:
         include_tables=True,
         include_images=False,
         include_links=False,
+        date_extraction_params=None if search_date else set_date_params(extensive=False),
         config=_CONFIG,
     )
     if not isinstance(doc, Document) or doc.body is None:
