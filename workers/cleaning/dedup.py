@@ -10,7 +10,7 @@ Why not datasketch (used before, measured with cProfile, tracemalloc and a consu
 - its LSH index stores band keys in a dict of sets, ~2.5-4.7 KB per remembered article, growing
   with every article up to the horizon (a consumer's RSS grew by a third over 20,000 articles).
   Here the index is a fixed-size ring of signatures and band keys, allocated and touched when the
-  index is built, so memory does not grow with the stream (~11 MB for 20,000 articles).
+  index is built, so memory does not grow with the stream (~12 MB for 20,000 articles).
 
 The permutations are drawn from a fixed seed, so signatures are the same in every process and
 run. Bands and rows are chosen as datasketch's `MinHashLSH` chooses them (the pair that minimises
