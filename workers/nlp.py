@@ -94,22 +94,21 @@ class Columns:
         self._text = text
         self._ends: dict[int, int] | None = None
         if n == 0:
-            cols: list[list[int]] = [[] for _ in range(10)]
+            cols: list[list[int]] = [[] for _ in range(4)]
+            flags: list[list[bool]] = [[] for _ in range(6)]
         else:
             attrs = [ORTH, LOWER, POS, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER]
-            cols = doc.to_array([*attrs, SENT_START]).T.tolist()
+            array = doc.to_array([*attrs, SENT_START])
+            # column-wise lists: a list per token would feed the garbage collector
+            cols = array[:, :4].T.tolist()
+            flags = (array[:, 4:] == 1).T.tolist()  # SENT_START is 1, 0 (unset) or -1
         strings = doc.vocab.strings
         names = _pos_names()
         self.words: list[str] = [strings[h] for h in cols[0]]
         self.lower: list[str] = [strings[h] for h in cols[1]]
         self.pos: list[str] = [names[p] for p in cols[2]]
         self.idx: list[int] = cols[3]
-        self.alpha: list[bool] = [v == 1 for v in cols[4]]
-        self.punct: list[bool] = [v == 1 for v in cols[5]]
-        self.space: list[bool] = [v == 1 for v in cols[6]]
-        self.stop: list[bool] = [v == 1 for v in cols[7]]
-        self.upper: list[bool] = [v == 1 for v in cols[8]]
-        self.sent_start: list[bool] = [v == 1 for v in cols[9]]
+        self.alpha, self.punct, self.space, self.stop, self.upper, self.sent_start = flags
 
     @property
     def text(self) -> str:

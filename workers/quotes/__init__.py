@@ -39,16 +39,16 @@ class QuoteStage:
             limit = self.settings.max_nlp_chars
             texts = [cut(item.cleaned.text, limit) for item in need if item.cleaned is not None]
             parsed = parse(nlp, texts, self.settings.nlp_batch_size)
-            for item, doc in zip(need, parsed, strict=True):
-                docs[id(item)] = doc
+            for item, fresh in zip(need, parsed, strict=True):
+                docs[id(item)] = fresh
         for item in batch:
             if item.cleaned is None:
                 item.quotes = []
                 continue
             doc: Doc | None = item.doc if item.doc is not None else docs.get(id(item))
-            text = parsed_text(doc) if doc is not None else None
+            text: str | None = parsed_text(doc) if doc is not None else None
             if text is not None and not item.cleaned.text.startswith(text):
-                doc = text = None  # a parse of some other text cannot give offsets into this one
+                doc, text = None, None  # a parse of another text cannot give offsets into this one
             item.quotes = extract_quotes(
                 item.cleaned.text, item.cleaned.paragraphs, doc, item.entities, text
             )

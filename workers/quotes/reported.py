@@ -161,15 +161,17 @@ def _parenthetical(verb: Token, p_start: int, p_end: int, starts: list[int]) -> 
 
 def _verbs_and_according(doc: Doc) -> list[int]:
     """Indices of the tokens a report can hang on (verbs, auxiliaries, "according"), read from
-    the doc's arrays instead of a `Token` object per token."""
+    the doc's arrays: no `Token` object per token, and no Python container per token either
+    (each one would count towards the garbage collector's next pass)."""
     from spacy.attrs import LOWER, POS
     from spacy.symbols import AUX, VERB
 
     if not len(doc):
         return []
     according = doc.vocab.strings["according"]  # the hash; nothing is added
-    cols = doc.to_array([POS, LOWER]).tolist()
-    return [i for i, (pos, lower) in enumerate(cols) if pos in (VERB, AUX) or lower == according]
+    pos, lower = doc.to_array([POS, LOWER]).T
+    hits: list[int] = ((pos == VERB) | (pos == AUX) | (lower == according)).nonzero()[0].tolist()
+    return hits
 
 
 def find_reported(
