@@ -30,7 +30,7 @@ from workers.assemble import assemble
 from workers.base import Stage, StageFailure, WorkItem
 from workers.dead_letter import make_dead_letter
 from workers.decode import decode_raw_article
-from workers.pipeline import run_stage
+from workers.pipeline import parse_scope, run_stage
 
 
 @dataclass
@@ -144,9 +144,10 @@ def open_batch(envelopes: list[Envelope], label: str = "") -> OpenBatch:
 
 def run_stages(batch: OpenBatch, stages: tuple[Stage, ...]) -> OpenBatch:
     """One task run per stage; an article a stage fails is kept aside with its failure."""
-    for stage in stages:
-        stage_task = _named(STAGE_TASKS[stage.name.value], stage.name.value, batch.label)
-        batch.result.seconds[stage.name.value] = stage_task(quote(stage), quote(batch.items))
+    with parse_scope(stages, batch.items):
+        for stage in stages:
+            stage_task = _named(STAGE_TASKS[stage.name.value], stage.name.value, batch.label)
+            batch.result.seconds[stage.name.value] = stage_task(quote(stage), quote(batch.items))
     return batch
 
 

@@ -8,9 +8,11 @@ go on. Items already failed are not shown to later stages.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from workers.base import Stage, StageFailure, WorkItem
+from workers.nlp import load_nlp
 
 
 def _describe(exc: BaseException) -> str:
@@ -42,3 +44,32 @@ def run_stage(stage: Stage, batch: list[WorkItem]) -> float:
 def run_pipeline(stages: Sequence[Stage], batch: list[WorkItem]) -> dict[str, float]:
     """All stages in order; returns seconds per stage for the batch."""
     return {stage.name.value: run_stage(stage, batch) for stage in stages}
+
+
+@contextmanager
+def parse_scope(stages: Sequence[Stage], batch: list[WorkItem]) -> Iterator[None]:
+    """Forget, when the batch is done, the strings spaCy learnt while parsing it.
+
+    Every new word form a parse meets (names, numbers, typos) is added to the pipeline's shared
+    vocabulary and kept for the life of the process: a consumer reading news for weeks would grow
+    without limit. spaCy's memory zone frees what was added inside it. The batch's Docs are
+    dropped on the way out, since they must not be read after the zone ends; their outputs
+    (entities, quotes) are plain data by then. Stages that parse say so with `parses = True`.
+    """
+    model = next(
+        (
+            stage.settings.spacy_model  # type: ignore[attr-defined]
+            for stage in stages
+            if getattr(stage, "parses", False)
+        ),
+        None,
+    )
+    if model is None:
+        yield
+        return
+    with load_nlp(model).memory_zone():
+        try:
+            yield
+        finally:
+            for item in batch:
+                item.doc = None

@@ -57,6 +57,8 @@ class EntityStage:
     """
 
     name = FailedStage.ENTITIES
+    #: Runs spaCy: the stream wraps its batch in a vocabulary scope (workers.pipeline).
+    parses = True
     version = VERSION
 
     def __init__(self, settings: StageSettings) -> None:

@@ -22,6 +22,8 @@ class QuoteStage:
     in one `nlp.pipe` call for the batch."""
 
     name = FailedStage.QUOTES
+    #: Runs spaCy: the stream wraps its batch in a vocabulary scope (workers.pipeline).
+    parses = True
     version = "1.0.2"
 
     def __init__(self, settings: StageSettings) -> None:
