@@ -51,15 +51,23 @@ def test_corpus_is_deterministic_news_like_and_distinct(corpus: list) -> None:
 
 def test_stages_cost_little_beside_the_parse(rates: dict[str, dict[str, float]]) -> None:
     """Everything the stages add to spaCy's own parse (cleaning, mention clustering, quote rules)
-    stays a minority of the time: a quiet run measures ~0.8 (docs/performance.md)."""
+    stays small: this corpus measures ~0.93, the bench corpus ~0.91 (docs/performance.md); the
+    first version of the stages measured ~0.8."""
     # CPU seconds, not wall: on a shared machine the wall clock also counts other processes.
     ratio = rates["nlp_only"]["cpu_seconds"] / rates["all_stages"]["cpu_seconds"]
-    assert ratio >= 0.55, rates
+    assert ratio >= 0.8, rates
+
+
+def test_cleaning_costs_a_few_percent_of_a_parse(rates: dict[str, dict[str, float]]) -> None:
+    """Measured ~0.04 of spaCy's CPU on this corpus. The first version (lingua on 3,000
+    characters, ftfy on every line, datasketch) cost 0.086 of it on the bench corpus."""
+    assert rates["cleaning"]["cpu_seconds"] <= 0.08 * rates["nlp_only"]["cpu_seconds"], rates
 
 
 def test_quote_stage_reuses_the_parse(rates: dict[str, dict[str, float]]) -> None:
-    """A second parse would make the quote stage cost about as much as spaCy itself."""
-    assert rates["quotes"]["cpu_seconds"] <= 0.4 * rates["nlp_only"]["cpu_seconds"], rates
+    """A second parse would make the quote stage cost about as much as spaCy itself; reusing the
+    entity stage's parse it costs ~0.013 of it."""
+    assert rates["quotes"]["cpu_seconds"] <= 0.1 * rates["nlp_only"]["cpu_seconds"], rates
 
 
 def test_flow_overhead_is_a_small_share(
