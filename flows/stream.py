@@ -138,6 +138,15 @@ def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def split_at_parse(stages: tuple[Stage, ...]) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
+    """The leading stages that do not run spaCy (they may run ahead, on another thread: the
+    vocabulary scope of a parse must not see them) and the rest."""
+    first = next(
+        (i for i, stage in enumerate(stages) if getattr(stage, "parses", False)), len(stages)
+    )
+    return stages[:first], stages[first:]
+
+
 def _more_waiting(source: Source, batch: list[Envelope], max_batch: int) -> bool:
     """Is the next batch likely already waiting? Only then is a batch left in flight while the
     next one is read: otherwise its commit would wait for messages that are not there."""
@@ -159,18 +168,18 @@ def drain(
     """Batches through the stages into the sink; offsets committed in order, after each store.
 
     While a backlog lasts, three batches are in flight, each in the step it spends waiting on
-    something other than Python: batch k+1 is decoded and cleaned on a helper thread (the first
-    stage does not parse), batch k goes through the parsing stages on this thread (spaCy spends
-    much of that in BLAS, outside the GIL), and batch k-1 is written to the store (waiting on the
-    network). Batch k-1 is committed before batch k's store starts, so the commit order is the
-    batch order and a crash at any point replays from the first batch not fully stored. When the
+    something other than Python: batch k+1 is decoded and cleaned on a helper thread (the stages
+    before the first that parses), batch k goes through the parsing stages on this thread (spaCy
+    spends much of that in BLAS, outside the GIL), and batch k-1 is written to the store (waiting
+    on the network). Batch k-1 is committed before batch k's store starts, so the commit order is
+    the batch order and a crash at any point replays from the first batch not fully stored. When the
     source is caught up, a batch goes straight through and is committed at once.
     """
     logger = get_run_logger()
     summary = RunSummary(source=source.describe())
     started = time.perf_counter()
-    ahead_stages, parse_stages = stages[:1], stages[1:]
-    ahead: Future[OpenBatch] | None = None  # batch k+1: decode and the first stage
+    ahead_stages, parse_stages = split_at_parse(stages)
+    ahead: Future[OpenBatch] | None = None  # batch k+1: decode and the stages before the parse
     storing: tuple[list[Envelope], Callable[[], BatchResult]] | None = None  # batch k-1
     opened = 0
 

@@ -184,3 +184,13 @@ def test_work_done_ahead_on_the_helper_thread_is_recorded_in_the_same_flow_run(
         for task in ("decode", "cleaning", "store"):
             assert any(n.startswith(f"{task} | batch {number}: {size} articles") for n in names)
     assert all(r.state is not None and r.state.is_completed() for r in runs)
+
+
+def test_only_the_stages_before_the_parse_run_ahead() -> None:
+    from flows.stages import build_stages
+    from flows.stream import split_at_parse
+
+    cleaning, entities, quotes = build_stages(StageSettings())
+    assert split_at_parse((cleaning, entities, quotes)) == ((cleaning,), (entities, quotes))
+    assert split_at_parse((cleaning,)) == ((cleaning,), ())
+    assert split_at_parse((cleaning, quotes)) == ((cleaning,), (quotes,))
