@@ -179,13 +179,6 @@ def close_batch(batch: OpenBatch, stages: tuple[Stage, ...]) -> StagedBatch:
     return StagedBatch(batch.envelopes, result, articles, dead, batch.label)
 
 
-def stage_batch(
-    envelopes: list[Envelope], stages: tuple[Stage, ...], label: str = ""
-) -> StagedBatch:
-    """Decode, every stage, assemble: one batch, start to finish, in this thread."""
-    return close_batch(run_stages(open_batch(envelopes, label), stages), stages)
-
-
 def open_ahead(
     pool: ThreadPoolExecutor, envelopes: list[Envelope], stages: tuple[Stage, ...], label: str
 ) -> Future[OpenBatch]:
@@ -206,6 +199,12 @@ def _store_args(
     return quote(sink), quote(dead_sink), quote(staged.articles), quote(staged.dead)
 
 
+def _stored(staged: StagedBatch, keys: list[str], seconds: float, waited: float) -> BatchResult:
+    result = staged.result
+    result.keys, result.seconds["store"], result.store_waited = keys, seconds, waited
+    return result
+
+
 def store_staged(
     staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterWriter
 ) -> BatchResult:
@@ -213,9 +212,7 @@ def store_staged(
     keys, seconds = _named(store_batch, "store", staged.label)(
         *_store_args(staged, sink, dead_sink)
     )
-    staged.result.keys, staged.result.seconds["store"] = keys, seconds
-    staged.result.store_waited = seconds
-    return staged.result
+    return _stored(staged, keys, seconds, waited=seconds)
 
 
 def submit_store(
@@ -233,9 +230,7 @@ def submit_store(
     def wait() -> BatchResult:
         started = time.perf_counter()
         keys, seconds = future.result()
-        staged.result.keys, staged.result.seconds["store"] = keys, seconds
-        staged.result.store_waited = time.perf_counter() - started
-        return staged.result
+        return _stored(staged, keys, seconds, waited=time.perf_counter() - started)
 
     return wait
 
@@ -247,5 +242,6 @@ def process_batch(
     dead_sink: DeadLetterWriter,
     label: str = "",
 ) -> BatchResult:
-    """One batch from envelopes to stored objects, in order: decode, stages, store."""
-    return store_staged(stage_batch(envelopes, stages, label), sink, dead_sink)
+    """One batch from envelopes to stored objects, in this thread: decode, stages, store."""
+    staged = close_batch(run_stages(open_batch(envelopes, label), stages), stages)
+    return store_staged(staged, sink, dead_sink)

@@ -30,6 +30,7 @@ from flows.sinks.documents import DocumentSink
 from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope, Source
 from workers.base import Stage
+from workers.pipeline import split_at_parse
 
 #: Distinct names a run summary counts before it forgets the rarest. News never runs out of new
 #: names, so a consumer that runs for weeks would otherwise grow without limit; the report only
@@ -138,15 +139,6 @@ def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def split_at_parse(stages: tuple[Stage, ...]) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
-    """The leading stages that do not run spaCy (they may run ahead, on another thread: the
-    vocabulary scope of a parse must not see them) and the rest."""
-    first = next(
-        (i for i, stage in enumerate(stages) if getattr(stage, "parses", False)), len(stages)
-    )
-    return stages[:first], stages[first:]
-
-
 def _more_waiting(source: Source, batch: list[Envelope], max_batch: int) -> bool:
     """Is the next batch likely already waiting? Only then is a batch left in flight while the
     next one is read: otherwise its commit would wait for messages that are not there."""
@@ -212,6 +204,14 @@ def drain(
         finish_store()
         storing = (staged.envelopes, submit_store(staged, sink, dead_sink))
 
+    def flush() -> None:
+        """Everything in flight through to its commit."""
+        nonlocal ahead
+        if ahead is not None:
+            complete(ahead)
+            ahead = None
+        finish_store()
+
     with (
         _signals_ask_to_stop(should_stop),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsflow-ahead") as pool,
@@ -230,15 +230,10 @@ def drain(
                     complete(ahead)
                 ahead = following
                 if not _more_waiting(source, envelopes, max_batch) or should_stop():
-                    complete(ahead)
-                    ahead = None
-                    finish_store()
+                    flush()
                 if should_stop():
                     break
-            if ahead is not None:
-                complete(ahead)
-                ahead = None
-            finish_store()
+            flush()
             lag = getattr(source, "lag", None)
             if callable(lag):
                 try:  # everything is stored and committed: a lag read must not fail the run

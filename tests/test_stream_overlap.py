@@ -188,7 +188,7 @@ def test_work_done_ahead_on_the_helper_thread_is_recorded_in_the_same_flow_run(
 
 def test_only_the_stages_before_the_parse_run_ahead() -> None:
     from flows.stages import build_stages
-    from flows.stream import split_at_parse
+    from workers.pipeline import split_at_parse
 
     cleaning, entities, quotes = build_stages(StageSettings())
     assert split_at_parse((cleaning, entities, quotes)) == ((cleaning,), (entities, quotes))

@@ -46,6 +46,18 @@ def run_pipeline(stages: Sequence[Stage], batch: list[WorkItem]) -> dict[str, fl
     return {stage.name.value: run_stage(stage, batch) for stage in stages}
 
 
+def parses(stage: Stage) -> bool:
+    """Does the stage run spaCy? Stages that do say so with `parses = True`."""
+    return bool(getattr(stage, "parses", False))
+
+
+def split_at_parse(stages: Sequence[Stage]) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
+    """The leading stages that do not run spaCy (they may run ahead, on another thread: the
+    vocabulary scope of a parse must not see them) and the rest."""
+    first = next((i for i, stage in enumerate(stages) if parses(stage)), len(stages))
+    return tuple(stages[:first]), tuple(stages[first:])
+
+
 @contextmanager
 def parse_scope(stages: Sequence[Stage], batch: list[WorkItem]) -> Iterator[None]:
     """Forget, when the batch is done, the strings spaCy learnt while parsing it.
@@ -54,14 +66,10 @@ def parse_scope(stages: Sequence[Stage], batch: list[WorkItem]) -> Iterator[None
     vocabulary and kept for the life of the process: a consumer reading news for weeks would grow
     without limit. spaCy's memory zone frees what was added inside it. The batch's Docs are
     dropped on the way out, since they must not be read after the zone ends; their outputs
-    (entities, quotes) are plain data by then. Stages that parse say so with `parses = True`.
+    (entities, quotes) are plain data by then.
     """
     model = next(
-        (
-            stage.settings.spacy_model  # type: ignore[attr-defined]
-            for stage in stages
-            if getattr(stage, "parses", False)
-        ),
+        (stage.settings.spacy_model for stage in stages if parses(stage)),  # type: ignore[attr-defined]
         None,
     )
     if model is None:

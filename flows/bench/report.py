@@ -142,9 +142,8 @@ def _targets(ratios: dict[str, float | None], transport: dict[str, Any]) -> dict
         "e2e_1_process_vs_nlp_only": ratios.get("e2e_1_process_vs_nlp_only"),
         "e2e_2_processes_vs_1": ratios.get("e2e_2_processes_vs_1"),
         "transport_only_articles_per_s": max(
-            (t.get("articles_per_s") or 0.0 for t in _transport_runs(transport)), default=None
-        )
-        or None,
+            (r for t in _transport_runs(transport) if (r := t.get("articles_per_s"))), default=None
+        ),
     }
     return {
         name: {

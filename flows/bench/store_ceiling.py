@@ -3,7 +3,7 @@
 Transport-only throughput can never exceed this divided by the objects each article costs (a raw
 and an enriched document, DESIGN.md's layout). Measuring it in the same run says whether a
 transport figure is limited by the flow or by the store on this machine. The writes go through
-the flow's own client and store class, with as many threads as a DocumentSink uses, and bodies
+the flow's own client, store and sink (its parallel put, its thread count), and bodies
 the size of the corpus' own JSON.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flows.bench.e2e import delete_bucket
@@ -28,21 +27,19 @@ def measure_store_ceiling(articles: list[RawArticle], puts: int = 1000) -> dict[
     bucket = f"bench-store-{uuid.uuid4().hex[:10]}"
     client = make_s3_client()
     client.create_bucket(Bucket=bucket)
-    store = S3Store(bucket, client)
-    threads = DocumentSink(store).max_workers
+    sink = DocumentSink(S3Store(bucket, client))
     objects = [(f"probe/{i}.json", bodies[i % len(bodies)]) for i in range(puts)]
     try:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(lambda kv: store.put(*kv), objects[:50]))  # connections, credentials
-            wall, cpu = time.perf_counter(), time.process_time()
-            list(pool.map(lambda kv: store.put(*kv), objects))
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        sink.put_all(objects[:50])  # connections, credentials
+        wall, cpu = time.perf_counter(), time.process_time()
+        sink.put_all(objects)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     finally:
         delete_bucket(bucket)
     rate = puts / wall
     return {
         "puts": puts,
-        "threads": threads,
+        "threads": sink.max_workers,
         "mean_body_bytes": round(sum(len(b) for b in bodies) / len(bodies)),
         "puts_per_s": round(rate, 1),
         "client_cpu_ms_per_put": round(1000 * cpu / puts, 3),

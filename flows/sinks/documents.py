@@ -37,7 +37,8 @@ class DocumentSink:
     def describe(self) -> str:
         return self.store.describe() + ("/" + self.prefix if self.prefix else "")
 
-    def _put_all(self, objects: list[tuple[str, bytes]]) -> None:
+    def put_all(self, objects: list[tuple[str, bytes]]) -> None:
+        """Whole objects in parallel; the first failed put is raised once all have ended."""
         if not objects:
             return
         if len(objects) == 1:
@@ -53,7 +54,7 @@ class DocumentSink:
             objects.append((self.prefix + raw_key(a.raw.id, a.day), _json(a.raw)))
         for a in articles:
             objects.append((self.prefix + enriched_key(a.raw.id, a.day), _json(a.document)))
-        self._put_all(objects)
+        self.put_all(objects)
         return [key for key, _ in objects]
 
     def write_dead_letters(self, letters: list[DeadLetter]) -> list[str]:
@@ -64,5 +65,5 @@ class DocumentSink:
             )
             for d in letters
         ]
-        self._put_all(objects)
+        self.put_all(objects)
         return [key for key, _ in objects]
