@@ -232,12 +232,15 @@ def bench(
     ] = False,
     seed: Annotated[int, typer.Option(help="Corpus seed")] = 8,
     max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 64,
+    runs: Annotated[
+        int, typer.Option(min=1, max=9, help="Runs of each end-to-end scenario (median shown)")
+    ] = 3,
 ) -> None:
     """Measure throughput per stage and end to end (Kafka + S3 from the environment); JSON."""
     from flows.bench.cli import bench_command
 
     try:
-        report = bench_command(articles, words, processes, skip_e2e, memory, seed, max_batch)
+        report = bench_command(articles, words, processes, skip_e2e, memory, seed, max_batch, runs)
     except ValueError as exc:
         fail(str(exc))
     typer.echo(json.dumps(report, indent=2))

@@ -15,6 +15,7 @@ import pytest
 
 from flows.bench.corpus import generate, word_count
 from flows.bench.memory import GeneratedSource
+from flows.bench.report import median_run
 from flows.bench.stages import measure_stages, warm_up
 from flows.config import default_stage_settings
 from schemas import ContentType, StageSettings
@@ -114,3 +115,12 @@ def test_newsflow_stages_env_switches_optional_stages(monkeypatch: pytest.Monkey
     monkeypatch.delenv("NEWSFLOW_STAGES")
     s = default_stage_settings()
     assert (s.entities, s.quotes) == (True, True)
+
+
+def test_median_run_is_the_middle_rate_with_every_rate_listed() -> None:
+    runs = [{"articles_per_s": 9.0, "n": 1}, {"articles_per_s": 8.0, "n": 2}]
+    runs.append({"articles_per_s": 10.0, "n": 3})
+    chosen = median_run(runs)
+    assert chosen["n"] == 1
+    assert chosen["runs_articles_per_s"] == [9.0, 8.0, 10.0]
+    assert median_run(runs[:2])["n"] == 2  # the lower middle of an even count

@@ -28,6 +28,7 @@ def bench_command(
     memory: bool,
     seed: int,
     max_batch: int,
+    runs: int = 3,
 ) -> dict[str, Any]:
     if memory:
         from flows.bench.memory import run_memory
@@ -38,7 +39,7 @@ def bench_command(
         return {"machine": machine(), "memory": result, "target": memory_target(result)}
     counts = parse_processes(processes)
     try:
-        return run_bench(articles, words, counts, skip_e2e, seed, max_batch)
+        return run_bench(articles, words, counts, skip_e2e, seed, max_batch, runs)
     except (BotoCoreError, ClientError, KafkaError) as exc:
         raise ValueError(
             f"end-to-end bench needs Kafka and S3 (make services; source .env.services), "

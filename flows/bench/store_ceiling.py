@@ -9,9 +9,13 @@ the size of the corpus' own JSON.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
+
+import psutil
 
 from flows.bench.e2e import delete_bucket
 from flows.sinks.documents import DocumentSink
@@ -19,6 +23,36 @@ from flows.sinks.s3 import S3Store, make_s3_client
 from schemas import RawArticle
 
 OBJECTS_PER_ARTICLE = 2  # raw/ and enriched/ (dead letters aside)
+
+
+def local_store_process() -> psutil.Process | None:
+    """The process serving the S3 endpoint, when that endpoint is on this machine.
+
+    Its CPU per PUT says how many articles per second the store could take even if it had every
+    core here to itself. None for a remote store, or when the owner cannot be seen.
+    """
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        return None
+    parts = urlsplit(endpoint)
+    if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
+                return psutil.Process(conn.pid) if conn.pid else None
+    except (psutil.Error, OSError):
+        return None
+    return None
+
+
+def _cpu_seconds(proc: psutil.Process | None) -> float | None:
+    try:
+        times = proc.cpu_times() if proc is not None else None
+    except psutil.Error:
+        return None
+    return None if times is None else float(times.user + times.system)
 
 
 def measure_store_ceiling(articles: list[RawArticle], puts: int = 1000) -> dict[str, Any]:
@@ -30,19 +64,37 @@ def measure_store_ceiling(articles: list[RawArticle], puts: int = 1000) -> dict[
     sink = DocumentSink(S3Store(bucket, client))
     objects = [(f"probe/{i}.json", bodies[i % len(bodies)]) for i in range(puts)]
     try:
-        sink.put_all(objects[:50])  # connections, credentials
+        sink.put_all(objects[:50])  # connections, credentials, the bucket's first volumes
+        server = local_store_process()
+        server_cpu = _cpu_seconds(server)
         wall, cpu = time.perf_counter(), time.process_time()
         sink.put_all(objects)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        server_after = _cpu_seconds(server)
     finally:
         delete_bucket(bucket)
     rate = puts / wall
+    server_ms = (
+        1000 * (server_after - server_cpu) / puts
+        if server_cpu is not None and server_after is not None
+        else None
+    )
+    cores = os.cpu_count() or 1
+    client_ms = 1000 * cpu / puts
     return {
         "puts": puts,
         "threads": sink.max_workers,
         "mean_body_bytes": round(sum(len(b) for b in bodies) / len(bodies)),
         "puts_per_s": round(rate, 1),
-        "client_cpu_ms_per_put": round(1000 * cpu / puts, 3),
+        "client_cpu_ms_per_put": round(client_ms, 3),
         "objects_per_article": OBJECTS_PER_ARTICLE,
         "articles_per_s_ceiling": round(rate / OBJECTS_PER_ARTICLE, 1),
+        # A local store's own CPU per PUT (None for a remote one), and the article rate at which
+        # the writes alone (this client and that server) would keep every core here busy.
+        "store_server_cpu_ms_per_put": round(server_ms, 3) if server_ms is not None else None,
+        "articles_per_s_cpu_ceiling": (
+            round(1000 * cores / ((server_ms + client_ms) * OBJECTS_PER_ARTICLE), 1)
+            if server_ms is not None
+            else None
+        ),
     }

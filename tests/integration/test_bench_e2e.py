@@ -1,0 +1,31 @@
+"""The bench's end-to-end harness against the real broker and store, on a small corpus: every
+article produced is consumed and stored once, and the store probe sees the local server's CPU."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.bench.corpus import generate
+from flows.bench.e2e import Scenario, run_scenario
+from flows.bench.store_ceiling import measure_store_ceiling
+
+pytestmark = pytest.mark.integration
+
+
+def test_transport_scenario_stores_every_article_once(services) -> None:
+    corpus = generate(24, words=200, seed=5)
+    result = run_scenario(corpus, Scenario(processes=1, stages="cleaning", max_batch=8))
+    assert result["consumed"] == result["stored_documents"] == len(corpus)
+    assert result["per_process_articles"] == [len(corpus)]
+    assert result["batches"] >= 3
+    assert result["articles_per_s"] > 0
+    assert set(result["stage_seconds"]) >= {"decode", "cleaning", "store"}
+
+
+def test_store_probe_measures_the_local_server(services) -> None:
+    probe = measure_store_ceiling(generate(8, words=200, seed=5), puts=200)
+    assert probe["puts_per_s"] > 0
+    # The dev store listens on this machine, so its own CPU per PUT is read, and it is not free.
+    assert probe["store_server_cpu_ms_per_put"] is not None
+    assert probe["store_server_cpu_ms_per_put"] > 0
+    assert probe["articles_per_s_cpu_ceiling"] > 0
