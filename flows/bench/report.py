@@ -111,12 +111,6 @@ def run_bench(
             ratios["e2e_1_process_cpu_vs_all_stages_cpu"] = _ratio(
                 sum(cpu.values()), stages["all_stages"]["cpu_seconds"]
             )
-        cleaning_s = transport["stage_seconds"].get("cleaning", 0.0)
-        # What the flow costs per article beside the one stage it cannot switch off.
-        rest = transport["seconds"] - cleaning_s
-        transport["articles_per_s_excluding_cleaning"] = (
-            round(transport["articles"] / rest, 1) if rest > 0 else None
-        )
         report["targets"] = _targets(ratios, transport)
     report["ratios"] = ratios
     report["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
