@@ -12,7 +12,7 @@ from flows.bench.store_ceiling import measure_store_ceiling
 pytestmark = pytest.mark.integration
 
 
-def test_transport_scenario_stores_every_article_once(services) -> None:
+def test_transport_scenario_stores_every_article_once(services_env) -> None:
     corpus = generate(24, words=200, seed=5)
     result = run_scenario(corpus, Scenario(processes=1, stages="cleaning", max_batch=8))
     assert result["consumed"] == result["stored_documents"] == len(corpus)
@@ -22,7 +22,7 @@ def test_transport_scenario_stores_every_article_once(services) -> None:
     assert set(result["stage_seconds"]) >= {"decode", "cleaning", "store"}
 
 
-def test_store_probe_measures_the_local_server(services) -> None:
+def test_store_probe_measures_the_local_server(services_env) -> None:
     probe = measure_store_ceiling(generate(8, words=200, seed=5), puts=200)
     assert probe["puts_per_s"] > 0
     # The dev store listens on this machine, so its own CPU per PUT is read, and it is not free.
