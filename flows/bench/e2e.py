@@ -43,6 +43,12 @@ class Scenario:
     max_wait: float = IDLE_WAIT_S
 
 
+def process_cpu_seconds(proc: psutil.Process) -> float:
+    """User and system CPU seconds a process has used so far."""
+    t = proc.cpu_times()
+    return float(t.user + t.system)
+
+
 @dataclass
 class RssSampler:
     """Peak resident memory of each process, sampled from outside every `interval` seconds."""
@@ -54,18 +60,13 @@ class RssSampler:
     cpu: dict[str, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
 
-    @staticmethod
-    def _cpu(proc: psutil.Process) -> float:
-        t = proc.cpu_times()
-        return float(t.user + t.system)
-
     def _run(self) -> None:
         procs = [psutil.Process(p) for p in self.pids]
         start: dict[int, float] = {}
         latest: dict[int, tuple[str, float]] = {}
         for proc in procs:
             for p in [proc, *proc.children(recursive=True)]:
-                start[p.pid] = self._cpu(p)
+                start[p.pid] = process_cpu_seconds(p)
         while not self._stop.is_set():
             for proc in procs:
                 try:
@@ -74,7 +75,7 @@ class RssSampler:
                         ("children", c) for c in proc.children(recursive=True)
                     ]
                     for kind, p in family:
-                        latest[p.pid] = (kind, self._cpu(p))
+                        latest[p.pid] = (kind, process_cpu_seconds(p))
                 except psutil.Error:
                     continue
                 self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)

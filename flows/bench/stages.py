@@ -15,7 +15,7 @@ from schemas import RawArticle, StageSettings
 from workers.base import WorkItem
 from workers.entities.stage import cut
 from workers.nlp import load_nlp
-from workers.pipeline import run_stage
+from workers.pipeline import parses, run_stage
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def measure_stages(
     nlp_runs: list[tuple[float, float]] = []
     texts: list[str] = []
     for stage in stages:
-        if stage.name.value == "entities":
+        if parses(stage) and not nlp_runs:
             texts = [cut(i.cleaned.text, settings.max_nlp_chars) for i in items if i.cleaned]
             nlp_runs.append(_timed_nlp_only(texts, settings))
         started = time.process_time()

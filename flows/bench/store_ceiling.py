@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from flows.bench.e2e import delete_bucket
+from flows.bench.e2e import delete_bucket, process_cpu_seconds
 from flows.sinks.documents import DocumentSink
 from flows.sinks.s3 import S3Store, make_s3_client
 from schemas import RawArticle
@@ -25,15 +25,13 @@ from schemas import RawArticle
 OBJECTS_PER_ARTICLE = 2  # raw/ and enriched/ (dead letters aside)
 
 
-def local_store_process() -> psutil.Process | None:
-    """The process serving the S3 endpoint, when that endpoint is on this machine.
+def local_store_process(endpoint: str) -> psutil.Process | None:
+    """The process serving the S3 `endpoint` (as the client resolved it), when that endpoint is on
+    this machine.
 
     Its CPU per PUT says how many articles per second the store could take even if it had every
     core here to itself. None for a remote store, or when the owner cannot be seen.
     """
-    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-    if not endpoint:
-        return None
     parts = urlsplit(endpoint)
     if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
         return None
@@ -48,11 +46,13 @@ def local_store_process() -> psutil.Process | None:
 
 
 def _cpu_seconds(proc: psutil.Process | None) -> float | None:
+    """`process_cpu_seconds`, or None for no process or one that cannot be read."""
+    if proc is None:
+        return None
     try:
-        times = proc.cpu_times() if proc is not None else None
+        return process_cpu_seconds(proc)
     except psutil.Error:
         return None
-    return None if times is None else float(times.user + times.system)
 
 
 def measure_store_ceiling(articles: list[RawArticle], puts: int = 1000) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def measure_store_ceiling(articles: list[RawArticle], puts: int = 1000) -> dict[
     objects = [(f"probe/{i}.json", bodies[i % len(bodies)]) for i in range(puts)]
     try:
         sink.put_all(objects[:50])  # connections, credentials, the bucket's first volumes
-        server = local_store_process()
+        server = local_store_process(client.meta.endpoint_url)
         server_cpu = _cpu_seconds(server)
         wall, cpu = time.perf_counter(), time.process_time()
         sink.put_all(objects)
