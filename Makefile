@@ -27,8 +27,8 @@ test: install services-install browser-install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check schemas workers flows tests
-	$(BIN)/ruff format --check schemas workers flows tests
+	$(BIN)/ruff check schemas workers flows evaluation bench tests
+	$(BIN)/ruff format --check schemas workers flows evaluation bench tests
 
 typecheck: install
 	$(BIN)/mypy

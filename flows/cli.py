@@ -138,7 +138,7 @@ def evaluate(
         fail(f"unknown stage {stage!r}; choose clean, entities or quotes")
     if not gold.is_file():
         fail(f"{gold}: no such gold file")
-    module = importlib.import_module(f"flows.evaluation.{stage}")
+    module = importlib.import_module(f"evaluation.{stage}")
     scores = module.evaluate(gold, default_stage_settings())
     typer.echo(json.dumps(scores, indent=2, sort_keys=False))
 
@@ -237,7 +237,7 @@ def bench(
     ] = 3,
 ) -> None:
     """Measure throughput per stage and end to end (Kafka + S3 from the environment); JSON."""
-    from flows.bench.cli import bench_command
+    from bench.cli import bench_command
 
     try:
         report = bench_command(articles, words, processes, skip_e2e, memory, seed, max_batch, runs)

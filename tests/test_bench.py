@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from flows.bench.corpus import generate, word_count
-from flows.bench.memory import GeneratedSource
-from flows.bench.report import median_run
-from flows.bench.stages import measure_stages, warm_up
+from bench.corpus import generate, word_count
+from bench.memory import GeneratedSource
+from bench.report import median_run
+from bench.stages import measure_stages, warm_up
 from flows.config import default_stage_settings
 from schemas import ContentType, StageSettings
 

@@ -511,7 +511,7 @@ def test_line_by_line_repair_equals_ftfy_on_the_whole_text(text: str) -> None:
 def test_batch_cleaning_equals_cleaning_one_by_one() -> None:
     """The stage detects a batch's languages in a row (cheaper for lingua); nothing else may
     differ from cleaning each article alone."""
-    from flows.bench.corpus import generate
+    from bench.corpus import generate
     from workers.cleaning.article import clean_batch
 
     raws = [

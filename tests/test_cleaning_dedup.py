@@ -10,7 +10,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from flows.bench.corpus import generate
+from bench.corpus import generate
 from workers.cleaning.dedup import (
     NUM_PERM,
     DuplicateIndex,

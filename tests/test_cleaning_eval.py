@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.evaluation.clean import evaluate, load_gold, text_as_html, tokens
+from evaluation.clean import evaluate, load_gold, text_as_html, tokens
 from schemas import StageSettings
 
 GOLD = Path(__file__).resolve().parents[1] / "gold" / "clean" / "gold.jsonl"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.evaluation.entities import evaluate, load_gold, parse_article
+from evaluation.entities import evaluate, load_gold, parse_article
 from schemas import StageSettings
 
 GOLD = Path(__file__).resolve().parents[1] / "gold" / "entities.txt"

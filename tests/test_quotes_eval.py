@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.evaluation.quotes import evaluate, load_gold
+from evaluation.quotes import evaluate, load_gold
 from schemas import QuoteKind, StageSettings
 
 GOLD = Path(__file__).resolve().parent.parent / "gold" / "quotes.yaml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows.bench.corpus import generate
-from flows.bench.e2e import Scenario, run_scenario
-from flows.bench.store_ceiling import measure_store_ceiling
+from bench.corpus import generate
+from bench.e2e import Scenario, run_scenario
+from bench.store_ceiling import measure_store_ceiling
 
 pytestmark = pytest.mark.integration
 

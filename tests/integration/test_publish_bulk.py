@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from flows.bench.corpus import generate
+from bench.corpus import generate
 from flows.config import KafkaConfig
 from flows.produce import publish
 from flows.sources.base import Envelope

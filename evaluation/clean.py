@@ -31,7 +31,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from flows.evaluation.metrics import multiset_overlap, prf
+from evaluation.metrics import multiset_overlap, prf
 from schemas import RawArticle, StageSettings
 from workers.base import WorkItem
 from workers.cleaning import CleaningStage

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from flows.bench.e2e import delete_bucket, process_cpu_seconds
+from bench.e2e import delete_bucket, process_cpu_seconds
 from flows.sinks.documents import DocumentSink
 from flows.sinks.s3 import S3Store, make_s3_client
 from schemas import RawArticle

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from flows.evaluation.metrics import prf
+from evaluation.metrics import prf
 from schemas import CleanedArticle, Entity, Quote, QuoteKind, RawArticle, StageSettings
 from workers.base import WorkItem
 from workers.pipeline import run_stage

@@ -49,7 +49,7 @@ WARM_UP_ARTICLES = 32
 def warm_up(settings: StageSettings) -> None:
     """Load the models (spaCy, language id) and run a batch of bench-like articles through
     every stage, outside every timed region. The corpus seed differs from any bench corpus."""
-    from flows.bench.corpus import generate
+    from bench.corpus import generate
 
     items = [WorkItem(raw=a) for a in generate(WARM_UP_ARTICLES, words=600, seed=99_999)]
     for stage in build_stages(settings):

@@ -1,6 +1,6 @@
 """One bench consumer: the real `newsflow consume --until-idle`, timed from inside its process.
 
-Run as `python -m flows.bench.consumer CONSUME-ARGS...` by the end-to-end bench. Start-up (imports,
+Run as `python -m bench.consumer CONSUME-ARGS...` by the end-to-end bench. Start-up (imports,
 the spaCy model, Prefect's temporary server) happens first and is not timed; the process then says
 `ready` on stdout and waits for `go` on stdin, so that all consumers of a run join the group
 together. Timing: the receive time of the first message this process consumed, and the time just
@@ -33,7 +33,7 @@ def _start_prefect() -> None:
 
 
 def main(argv: list[str]) -> int:
-    from flows.bench.stages import warm_up
+    from bench.stages import warm_up
     from flows.cli import app
     from flows.config import default_stage_settings
     from flows.processing import BatchResult

@@ -15,7 +15,7 @@ from typing import Any
 
 import psutil
 
-from flows.bench.corpus import generate
+from bench.corpus import generate
 from flows.sources.base import Envelope
 from schemas import Origin, StageSettings
 

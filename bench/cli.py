@@ -7,7 +7,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from kafka.errors import KafkaError
 
-from flows.bench.report import memory_target, run_bench
+from bench.report import memory_target, run_bench
 
 
 def parse_processes(text: str) -> tuple[int, ...]:
@@ -31,8 +31,8 @@ def bench_command(
     runs: int = 3,
 ) -> dict[str, Any]:
     if memory:
-        from flows.bench.memory import run_memory
-        from flows.bench.report import machine
+        from bench.memory import run_memory
+        from bench.report import machine
         from flows.config import default_stage_settings
 
         result = run_memory(articles, words, default_stage_settings(), max_batch=max_batch)

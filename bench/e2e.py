@@ -1,7 +1,7 @@
 """End to end through the real broker and object store, with 1..n consumer processes.
 
 Each scenario gets a fresh topic (at least 2 partitions), a fresh consumer group and a fresh
-bucket, so runs never see each other's data. Consumers (`flows.bench.consumer`, the real consume
+bucket, so runs never see each other's data. Consumers (`bench.consumer`, the real consume
 command) load everything first, are released together, and the corpus is published once all of
 them hold their partitions. The rate is articles / (last batch stored and committed, over all
 consumers - first message received, over all consumers): start-up, group join and the final idle
@@ -185,7 +185,7 @@ def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, An
             logs.append(log)
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "flows.bench.consumer", *args],
+                    [sys.executable, "-m", "bench.consumer", *args],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=log,

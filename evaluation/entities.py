@@ -21,7 +21,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from flows.evaluation.metrics import prf
+from evaluation.metrics import prf
 from schemas import CleanedArticle, RawArticle, StageSettings
 from workers.base import WorkItem
 from workers.entities import EntityStage

@@ -14,8 +14,8 @@ from typing import Any
 
 import psutil
 
-from flows.bench.corpus import generate, word_count
-from flows.bench.stages import measure_stages
+from bench.corpus import generate, word_count
+from bench.stages import measure_stages
 from schemas import StageSettings
 
 ALL_STAGES = "cleaning,entities,quotes"
@@ -81,14 +81,14 @@ def run_bench(
         "all_stages_vs_nlp_only": _ratio(stages["all_stages"]["articles_per_s"], nlp_rate),
     }
     if not skip_e2e:
-        from flows.bench.e2e import Scenario, run_scenario
+        from bench.e2e import Scenario, run_scenario
 
         tries: dict[int, list[dict[str, Any]]] = {n: [] for n in processes}
         for _ in range(max(runs, 1)):
             for n in processes:
                 tries[n].append(run_scenario(corpus, Scenario(n, ALL_STAGES, max_batch=max_batch)))
         e2e = {f"processes_{n}": median_run(results) for n, results in tries.items()}
-        from flows.bench.store_ceiling import measure_store_ceiling
+        from bench.store_ceiling import measure_store_ceiling
 
         transport = run_scenario(corpus, Scenario(1, TRANSPORT_ONLY, max_batch=max_batch))
         most = max(processes)
