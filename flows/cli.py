@@ -129,15 +129,17 @@ def consume(
 @app.command("eval")
 def evaluate(
     stage: Annotated[str, typer.Argument(help="clean, entities or quotes")],
-    gold: Annotated[Path, typer.Option(help="Gold file of the stage")],
+    gold: Annotated[
+        Path, typer.Option(help="Gold file or dev-set folder of the stage (see docs for layouts)")
+    ],
 ) -> None:
     """Score a stage against a gold file; prints JSON with precision, recall and F1."""
     import importlib
 
     if stage not in {"clean", "entities", "quotes"}:
         fail(f"unknown stage {stage!r}; choose clean, entities or quotes")
-    if not gold.is_file():
-        fail(f"{gold}: no such gold file")
+    if not gold.exists():
+        fail(f"{gold}: no such gold file or folder")
     module = importlib.import_module(f"evaluation.{stage}")
     scores = module.evaluate(gold, default_stage_settings())
     typer.echo(json.dumps(scores, indent=2, sort_keys=False))
