@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck schemas clean
+.PHONY: install demo test eval eval-large lint typecheck schemas clean
 
 install: $(STAMP)
 
@@ -26,6 +26,15 @@ demo: install
 test: install services-install browser-install
 	$(BIN)/pytest
 
+# Stage quality in one table: our own gold, and the dev sets of ../shared/dev-data when present
+# (written by others; see README "Quality"). Not part of `make test`. Full JSON in eval-output/.
+DEV_DATA ?= ../shared/dev-data
+eval: install
+	$(BIN)/python -m evaluation.suite --dev-data $(DEV_DATA)
+
+eval-large: install
+	$(BIN)/python -m evaluation.suite --dev-data $(DEV_DATA) --large
+
 lint: install
 	$(BIN)/ruff check schemas workers flows evaluation bench tests
 	$(BIN)/ruff format --check schemas workers flows evaluation bench tests
@@ -37,7 +46,7 @@ schemas: install
 	$(BIN)/python -m schemas.jsonschema_export
 
 clean:
-	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf out eval-output .pytest_cache .mypy_cache .ruff_cache
 
 include infra/Makefile.services.mk
 include infra/browser.mk
