@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -216,13 +217,87 @@ def _cluster_errors(
     return out
 
 
-def evaluate(gold: Path, settings: StageSettings, *, show_errors: bool = False) -> dict[str, Any]:
-    """Scores of the entity stage on a gold file; `show_errors` keeps the list of misses."""
+def bare_score(articles: list[GoldArticle], settings: StageSettings) -> dict[str, Any]:
+    """The same scores for the model's own entities, every newsflow rule component off."""
+    from workers.entities.pipeline import bare, entity_nlp
+
+    nlp = entity_nlp(settings.spacy_model)
+    with bare(nlp):
+        docs = list(nlp.pipe([a.text for a in articles], batch_size=settings.nlp_batch_size))
+    counts = {c: [0, 0, 0] for c in CLASSES}
+    for art, doc in zip(articles, docs, strict=True):
+        gold = {(m.start, m.end): _CLASS_OF[m.type] for m in art.mentions}
+        pred = {
+            (e.start_char, e.end_char): _CLASS_OF[e.label_]
+            for e in doc.ents
+            if e.label_ in _CLASS_OF
+        }
+        for span, cls in pred.items():
+            counts[cls][0 if gold.get(span) == cls else 1] += 1
+        for span, cls in gold.items():
+            if pred.get(span) != cls:
+                counts[cls][2] += 1
+    micro = [sum(counts[c][i] for c in CLASSES) for i in range(3)]
+    return {c: prf(*counts[c]) for c in CLASSES} | {"micro": prf(*micro)}
+
+
+def _figures(mentions: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The contract's headline figures: F1, P, R over PERSON, ORG and PLACE (the types CoNLL
+    scores), then the F1 of each (PLACE as LOC)."""
+    micro = prf(
+        *(sum(mentions[c][k] for c in ("PERSON", "ORG", "PLACE")) for k in ("tp", "fp", "fn"))
+    )
+    return {
+        "F1": micro["f1"],
+        "P": micro["precision"],
+        "R": micro["recall"],
+        "PER": mentions["PERSON"]["f1"],
+        "ORG": mentions["ORG"]["f1"],
+        "LOC": mentions["PLACE"]["f1"],
+    }
+
+
+def evaluate(
+    gold: Path,
+    settings: StageSettings,
+    *,
+    show_errors: bool = False,
+    disable: tuple[str, ...] = (),
+    baseline: bool = True,
+) -> dict[str, Any]:
+    """Scores of the entity stage on a gold file (ours, or a CoNLL file: `entities_conll`);
+    `show_errors` keeps the list of misses, `disable` switches rule components off."""
+    from evaluation.conll import is_conll
+
+    if is_conll(gold):
+        from evaluation import entities_conll
+
+        return entities_conll.evaluate(
+            gold, settings, show_errors=show_errors, disable=disable, bare=baseline
+        )
+    from workers.entities.pipeline import entity_nlp, rule_components_off
+
     articles = load_gold(gold)
-    result = score(articles, predict(articles, settings))
+    with rule_components_off(entity_nlp(settings.spacy_model), disable):
+        result = score(articles, predict(articles, settings))
     if not show_errors:
         result.pop("errors")
-    return result
+    bare = (
+        None
+        if not baseline
+        else {
+            "name": f"bare {settings.spacy_model}",
+            "figures": _figures(bare_score(articles, settings)),
+        }
+    )
+    row = {
+        "stage": "entities",
+        "set": gold.name if gold.parent.name != "gold" else f"gold/{gold.name}",
+        "items": len(articles),
+        "figures": _figures(result["mentions"]),
+        "baseline": bare,
+    }
+    return {"row": row, **result}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,10 +308,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=Path("gold/entities.txt"))
     parser.add_argument("--errors", action="store_true", help="list every miss")
     parser.add_argument("--model", default=StageSettings().spacy_model)
+    parser.add_argument(
+        "--ablation", action="store_true", help="the row with each rule component off in turn"
+    )
     args = parser.parse_args(argv)
     settings = StageSettings(spacy_model=args.model)
+    if args.ablation:
+        print(json.dumps(ablation(args.gold, settings), indent=2))
+        return 0
     print(json.dumps(evaluate(args.gold, settings, show_errors=args.errors), indent=2))
     return 0
+
+
+def ablation(gold: Path, settings: StageSettings) -> list[dict[str, Any]]:
+    """The row of the full stage, then one with each rule component off in turn."""
+    from workers.entities.pipeline import STEPS
+
+    rows = []
+    for name in ["", *(step for step, _, _ in STEPS)]:
+        scores = evaluate(gold, settings, disable=(name,) if name else (), baseline=False)
+        rows.append({"off": name or None, "figures": scores["row"]["figures"]})
+        print(f"ablation: {name or 'all on'} {rows[-1]['figures']}", file=sys.stderr)
+    return rows
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 from schemas import CleanedArticle, Entity, RawArticle, StageSettings
 from workers.base import WorkItem
 from workers.entities import EntityStage, entity_key, extract_entities
+from workers.entities.pipeline import entity_nlp
 from workers.nlp import load_nlp
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_6732260730b0e6f2.txt"
@@ -224,7 +225,7 @@ class _CountingNlp:
     """The real pipeline, with its `pipe` calls recorded."""
 
     def __init__(self) -> None:
-        self.nlp = load_nlp(MODEL)
+        self.nlp = entity_nlp(MODEL)
         self.calls: list[tuple[list[str], int]] = []
 
     def pipe(self, texts: list[str], batch_size: int) -> object:
@@ -237,7 +238,7 @@ def test_batch_is_parsed_with_one_pipe_call_and_docs_are_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     counting = _CountingNlp()
-    monkeypatch.setattr("workers.entities.stage.load_nlp", lambda model: counting)
+    monkeypatch.setattr("workers.entities.stage.entity_nlp", lambda model: counting)
     items = [
         _item("Putin spoke in Moscow on Monday.", article_id="1"),
         _item("Angela Merkel visited Paris.", language=None, article_id="2"),

@@ -459,6 +459,13 @@ def _person_words(cands: list[Candidate], t: Columns) -> set[str]:
 def merge(t: Columns, model: list[Candidate], gazetteer: list[Candidate]) -> list[Candidate]:
     """Gazetteer spans win over model spans they cover; a longer model span keeps its own label
     ("New York Times" stays an ORG although "New York" is a place)."""
+    return cleanup(t, merge_gazetteer(t, model, gazetteer))
+
+
+def merge_gazetteer(
+    t: Columns, model: list[Candidate], gazetteer: list[Candidate]
+) -> list[Candidate]:
+    """`merge` without the plausibility filter, which is a step of its own (`cleanup`)."""
     person_words = _person_words(model, t)
     words = t.words
     result = list(model)
@@ -486,8 +493,14 @@ def merge(t: Columns, model: list[Candidate], gazetteer: list[Candidate]) -> lis
             result = [m for m in result if not (m.start < g_end and g_start < m.end)]
         result.append(g)
     result.sort(key=lambda c: c.start)
+    return result
+
+
+def cleanup(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """Drop implausible mentions (lower-case phrases, lone titles, a common word that starts a
+    sentence) and join a person's name the model cut in two."""
     casing = _casing(t)
-    return _join_split_names(t, [c for c in result if _plausible(t, c, casing)])
+    return _join_split_names(t, [c for c in cands if _plausible(t, c, casing)])
 
 
 def _join_split_names(t: Columns, cands: list[Candidate]) -> list[Candidate]:
@@ -704,11 +717,48 @@ def model_entities(doc: Doc) -> list[tuple[int, int, str]]:
     return [(ent.start, ent.end, ent.label_) for ent in doc.ents]
 
 
+def initial_candidates(t: Columns) -> list[Candidate]:
+    """The model's entities of the kept labels, uncorrected: where the steps start when the
+    model-span corrections are switched off."""
+    return [
+        Candidate(start, end, label, "model")
+        for start, end, label in model_entities(t.doc)
+        if label in KEPT_LABELS
+    ]
+
+
+def step_model_spans(t: Columns, cands: list[Candidate] | None) -> list[Candidate]:
+    """Trim articles and possessives, split titles off names, relabel by context."""
+    return model_candidates(t, model_entities(t.doc))
+
+
+def step_gazetteer(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    return merge_gazetteer(t, cands, gazetteer_candidates(t))
+
+
+def step_org_patterns(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """Organisation names from their heads ("... Party") and from context cues."""
+    patterns = org_pattern_candidates(t) + org_cue_candidates(t, model_entities(t.doc))
+    return _add_patterns(cands, patterns)
+
+
+def step_products(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    return _products(t, cands)
+
+
+def step_clubs(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    return _club_places(t, cands)
+
+
 def find_mentions(doc: Doc, columns: Columns | None = None) -> list[Candidate]:
-    """All entity mentions of the doc after the rule layer, in text order, non-overlapping."""
+    """All entity mentions of the doc after the rule layer, in text order, non-overlapping.
+
+    When the doc went through newsflow's rule components (`workers.entities.pipeline`) their
+    result is read; otherwise (a bare pipeline) the same steps run here, in the same order."""
+    from workers.entities.pipeline import candidates_of, run_steps
+
+    found = candidates_of(doc)
+    if found is not None:
+        return found
     t = columns if columns is not None else Columns(doc)
-    ents = model_entities(doc)
-    merged = merge(t, model_candidates(t, ents), gazetteer_candidates(t))
-    patterns = org_pattern_candidates(t) + org_cue_candidates(t, ents)
-    found = propagate(t, _add_patterns(merged, patterns))
-    return _club_places(t, _products(t, found))
+    return run_steps(t)

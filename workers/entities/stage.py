@@ -9,7 +9,8 @@ from schemas import Entity, FailedStage, StageSettings
 from workers.base import WorkItem
 from workers.entities.cluster import build_entities
 from workers.entities.mentions import find_mentions
-from workers.nlp import Columns, load_nlp, parse, parsed_text
+from workers.entities.pipeline import entity_nlp
+from workers.nlp import Columns, parse, parsed_text
 
 VERSION = "1.1.2"
 
@@ -75,7 +76,7 @@ class EntityStage:
                 todo.append(item)
         if not todo:
             return batch
-        nlp = load_nlp(self.settings.spacy_model)
+        nlp = entity_nlp(self.settings.spacy_model)
         texts = [
             cut(item.cleaned.text, self.settings.max_nlp_chars) for item in todo if item.cleaned
         ]

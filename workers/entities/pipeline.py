@@ -1,0 +1,150 @@
+"""The entity rule layers as registered spaCy pipeline components, after the model's `ner`.
+
+`nlp.pipe_names` shows what runs and in what order; each layer can be switched off
+(`nlp.select_pipes(disable=...)`, or `rule_components_off` here) to measure what it brings. The
+layers pass a list of candidate mentions from one to the next in `doc.user_data`; the last one,
+`newsflow_entity_spans`, writes them to `doc.ents`, so any reader of the parse (the quote stage,
+a user's own code) sees the corrected entities. A layer switched off leaves the list as it found
+it; with every layer off the result is the model's own entities of the kept labels.
+
+The pipeline object is the shared, cached one of `workers.nlp.load_nlp`: the components are
+added once (`add_rule_components`) and the quote stage reuses the same parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from workers.entities import mentions as m
+from workers.nlp import Columns, load_nlp
+
+if TYPE_CHECKING:
+    from workers.entities.mentions import Candidate
+
+Step = Callable[[Columns, "list[Candidate]"], "list[Candidate]"]
+
+_CANDIDATES = "newsflow.entity_candidates"
+_COLUMNS = "newsflow.columns"
+
+#: The rule layers in the order they run: (component name, step, what it does).
+STEPS: tuple[tuple[str, Step, str], ...] = (
+    ("newsflow_model_spans", m.step_model_spans, "trim, split titles off, relabel by context"),
+    ("newsflow_gazetteer", m.step_gazetteer, "places and names from lists win over the model"),
+    ("newsflow_cleanup", m.cleanup, "drop implausible spans, join split person names"),
+    ("newsflow_org_patterns", m.step_org_patterns, "organisations from heads and cues"),
+    ("newsflow_propagate", m.propagate, "find again names tagged once"),
+    ("newsflow_products", m.step_products, "maker + name + device noun is a product"),
+    ("newsflow_clubs", m.step_clubs, "a club named after its city"),
+)
+#: Writes the candidates to `doc.ents`; not a rule layer, never switched off.
+WRITER = "newsflow_entity_spans"
+
+
+def _columns(doc: Doc) -> Columns:
+    cols = doc.user_data.get(_COLUMNS)
+    if not isinstance(cols, Columns):
+        cols = Columns(doc)
+        doc.user_data[_COLUMNS] = cols
+    return cols
+
+
+def _current(doc: Doc, t: Columns) -> list[Candidate]:
+    found = doc.user_data.get(_CANDIDATES)
+    if found is None:
+        return m.initial_candidates(t)
+    return [m.Candidate(*c) for c in found]
+
+
+def _store(doc: Doc, cands: list[Candidate]) -> None:
+    # plain tuples: Doc.user_data must stay serialisable
+    doc.user_data[_CANDIDATES] = [(c.start, c.end, c.label, c.source) for c in cands]
+
+
+def _component(step: Step) -> Callable[[Doc], Doc]:
+    def component(doc: Doc) -> Doc:
+        t = _columns(doc)
+        _store(doc, step(t, _current(doc, t)))
+        return doc
+
+    component.__doc__ = step.__doc__
+    return component
+
+
+for _name, _step, _ in STEPS:
+    Language.component(_name, func=_component(_step))
+
+
+@Language.component(WRITER)
+def write_entity_spans(doc: Doc) -> Doc:
+    """The candidates as `doc.ents` (overlaps resolved longest first); drops the token columns
+    the layers shared."""
+    t = _columns(doc)
+    cands = _current(doc, t)
+    _store(doc, cands)
+    spans = [Span(doc, c.start, c.end, label=c.label) for c in cands]
+    doc.set_ents(filter_spans(spans), default="outside")
+    doc.user_data.pop(_COLUMNS, None)
+    return doc
+
+
+def rule_component_names(nlp: Language) -> tuple[str, ...]:
+    """The rule layers present in `nlp`, in pipeline order."""
+    ours = {name for name, _, _ in STEPS}
+    return tuple(name for name in nlp.pipe_names if name in ours)
+
+
+@contextmanager
+def bare(nlp: Language) -> Iterator[None]:
+    """Every newsflow component off, the writer included: the model's own `doc.ents`."""
+    with nlp.select_pipes(disable=[*rule_component_names(nlp), WRITER]):
+        yield
+
+
+def add_rule_components(nlp: Language) -> Language:
+    """Add the rule layers and the writer after the model's components (once)."""
+    for name, _, _ in STEPS:
+        if name not in nlp.component_names:
+            nlp.add_pipe(name, last=True)
+    if WRITER not in nlp.component_names:
+        nlp.add_pipe(WRITER, last=True)
+    return nlp
+
+
+def entity_nlp(model: str) -> Language:
+    """The shared pipeline of `model` with the entity rule layers in it."""
+    return add_rule_components(load_nlp(model))
+
+
+@contextmanager
+def rule_components_off(nlp: Language, names: Sequence[str]) -> Iterator[None]:
+    """Switch the named rule layers off for the `with` block (an ablation)."""
+    unknown = set(names) - {name for name, _, _ in STEPS}
+    if unknown:
+        raise ValueError(f"not entity rule components: {sorted(unknown)}")
+    if not names:
+        yield
+        return
+    with nlp.select_pipes(disable=list(names)):
+        yield
+
+
+def candidates_of(doc: Doc) -> list[Candidate] | None:
+    """The mentions the rule components left on `doc`, or None when they did not run."""
+    found = doc.user_data.get(_CANDIDATES)
+    if found is None:
+        return None
+    return [m.Candidate(*c) for c in found]
+
+
+def run_steps(t: Columns) -> list[Candidate]:
+    """Every rule layer over a doc parsed without them (a bare pipeline)."""
+    cands = m.initial_candidates(t)
+    for _, step, _ in STEPS:
+        cands = step(t, cands)
+    return cands
