@@ -141,16 +141,15 @@ def test_context_names_organisations_the_model_calls_people_or_places() -> None:
     assert types["Spain"] == "GPE"
 
 
-def test_brands_and_brand_style_capitals_are_organisations() -> None:
+def test_brand_style_capitals_and_described_brands_are_organisations() -> None:
     types = _types(
         _entities(
-            "Regulators said Spotify and Snapchat must report how many children use them. "
-            "Musk said SpaceX would launch again after the social network X was fined."
+            "Regulators said Snapwire, the messaging app, must report how many children use it. "
+            "Ola Brandt said ZentaQ would launch again after the social network X was fined."
         )
     )
-    for org in ("Spotify", "Snapchat", "SpaceX", "X"):
+    for org in ("Snapwire", "ZentaQ", "X"):
         assert types.get(org) == "ORG", (org, types)
-    assert types["Elon Musk" if "Elon Musk" in types else "Musk"] == "PERSON"
 
 
 def test_last_word_says_law_facility_school_or_competition() -> None:
@@ -200,19 +199,39 @@ def test_full_name_outvotes_model_org_guesses_for_the_surname() -> None:
     assert person.type == "PERSON" and person.count == 3
 
 
-def test_brand_is_not_merged_into_an_organisation_named_after_it() -> None:
-    entities = _entities(
-        "Alphabet cut 300 jobs. The Alphabet Workers Union called the cuts avoidable, and "
-        "Alphabet declined to comment."
+def test_appositives_and_descriptions_type_unknown_names_as_organisations() -> None:
+    types = _types(
+        _entities(
+            "Investors backed Greyvale Robotics, a start-up from Leeds, on Monday. "
+            "Veldra, a state-owned carrier, cut flights. "
+            "The ferry operator Tarnwick cancelled sailings."
+        )
     )
-    assert _by_name(entities, "Alphabet").count == 2
-    assert _by_name(entities, "Alphabet Workers Union").count == 1
+    for org in ("Greyvale Robotics", "Veldra", "Tarnwick"):
+        assert types.get(org) == "ORG", (org, types)
 
 
-def test_known_sites_are_places_not_people() -> None:
-    types = _types(_entities("When Elon Musk visited Auschwitz, he met survivors in Krakow."))
-    assert types["Auschwitz"] == "FAC"
-    assert types["Elon Musk"] == "PERSON"
+def test_place_frames_make_unknown_names_places() -> None:
+    types = _types(
+        _entities(
+            "Rebels shelled the village of Varnok on Monday. Troops camped near Ostrel, "
+            "five km east of Brelina, and Mayor Tomas Kell said the roads were closed."
+        )
+    )
+    for place in ("Varnok", "Ostrel", "Brelina"):
+        assert types.get(place) == "GPE", (place, types)
+    assert types.get("Tomas Kell") == "PERSON"
+    assert "Mayor Tomas Kell" not in types
+
+
+def test_wire_dateline_names_the_place_it_was_filed_from() -> None:
+    types = _types(
+        _entities(
+            "VARNOK, Estoria 2024-03-02\n\nThe council approved the budget on Friday.\n\n"
+            "KELLBURG (Reuters) - is not a dateline here."
+        )
+    )
+    assert types.get("VARNOK") == "GPE" and types.get("Estoria") == "GPE", types
 
 
 def test_key_is_normalised_name_and_type() -> None:

@@ -248,19 +248,32 @@ _APPOSITIVE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "PART", "NUM"})
 
 
 def _appositive_org(t: Columns, end: int) -> bool:
-    """ "Ukrenergo, the national grid operator, said": a comma, then a noun phrase (determiner,
-    adjectives, nouns, possessives) whose last noun names a kind of organisation."""
+    """ "X, the national grid operator, said", "X, a start-up": a comma, then a noun phrase
+    (determiner, adjectives, participles such as "messaging" or "state-owned", nouns,
+    possessives) whose last noun names a kind of organisation."""
     if end >= t.n or t.words[end] != ",":
         return False
     head = None
     for i in range(end + 1, min(end + 9, t.n)):
         pos = t.pos[i]
-        if pos in _APPOSITIVE_POS or t.words[i] == "-":
-            if pos == "NOUN":
+        participle = pos == "VERB" and t.lower[i].endswith(("ing", "ed"))
+        if pos in _APPOSITIVE_POS or t.words[i] == "-" or participle:
+            if pos == "NOUN" or (t.words[i - 1] == "-" and pos in {"ADP", "NOUN", "ADJ"}):
                 head = i
             continue
+        if t.words[i - 1] == "-" and i - 2 > end:  # "start-up": the tagger calls "up" a particle
+            head = i
         break
-    return head is not None and _org_noun(t, head)
+    if head is None:
+        return False
+    if _org_noun(t, head):
+        return True
+    # a hyphenated head: "start-up", "joint-venture"
+    return (
+        head >= 2
+        and t.words[head - 1] == "-"
+        and f"{t.lower[head - 2]}-{t.lower[head]}" in ORG_NOUNS
+    )
 
 
 def _org_cue(t: Columns, cand: Candidate) -> bool:

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from workers.entities import context
 from workers.entities import mentions as m
 from workers.nlp import Columns, load_nlp
 
@@ -37,7 +38,9 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("newsflow_model_spans", m.step_model_spans, "trim, split titles off, relabel by context"),
     ("newsflow_gazetteer", m.step_gazetteer, "places and names from lists win over the model"),
     ("newsflow_cleanup", m.cleanup, "drop implausible spans, join split person names"),
+    ("newsflow_dateline", context.step_dateline, "the place a wire story was filed from"),
     ("newsflow_org_patterns", m.step_org_patterns, "organisations from heads and cues"),
+    ("newsflow_place_frames", context.step_place_frames, "near X, the town of X: a place"),
     ("newsflow_propagate", m.propagate, "find again names tagged once"),
     ("newsflow_products", m.step_products, "maker + name + device noun is a product"),
     ("newsflow_clubs", m.step_clubs, "a club named after its city"),

@@ -1,0 +1,110 @@
+"""Typing names from the words around them, not from lists of instances.
+
+A reader who meets an unknown name knows what it is from its frame: "the village of X", "near X",
+"5 km east of X" make X a place; "X, a start-up" or "the ferry operator X" an organisation; the
+line "PARIS 1996-08-30" or "PARIS (Reuters) -" that opens a wire story names the city it was
+filed from. These steps use such frames only; the frame words are data
+(`patterns/lexicon.json`, see its README).
+"""
+
+from __future__ import annotations
+
+from workers.entities.lexicon import lexicon
+from workers.entities.mentions import Candidate, _is_full_person_name
+from workers.nlp import Columns
+
+_MAX_DATELINE_TOKENS = 12
+
+
+def _is_upper_word(t: Columns, i: int) -> bool:
+    """ "LONDON", "N'DJAMENA", "AL-" parts: letters all upper case (apostrophes allowed)."""
+    word = t.words[i]
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and word[0].isalpha()
+
+
+def _is_date_or_agency(t: Columns, i: int) -> bool:
+    """What ends a dateline's place: a date ("1996-08-30", "Aug 30"), "(Reuters)", a dash."""
+    word = t.words[i]
+    return (
+        any(c.isdigit() for c in word)
+        or word in {"(", "-", "--", "—", "–"}
+        or t.lower[i].rstrip(".") in lexicon().month_abbreviations
+    )
+
+
+def dateline_places(t: Columns) -> list[Candidate]:
+    """The place(s) of a wire story's dateline, its first line: "CITY[, Region] DATE" or "CITY
+    (Agency) -". The city is written in capitals; the region after a comma is a place too."""
+    n = min(t.n, _MAX_DATELINE_TOKENS)
+    i = 0
+    while i < n and t.space[i]:
+        i += 1
+    start = i
+    while i < n and _is_upper_word(t, i):
+        i += 1
+    if i == start or i - start > 4:
+        return []
+    out = [Candidate(start, i, "GPE", "rule")]
+    if i < n and t.words[i] == ",":
+        j = k = i + 1
+        while k < n and t.alpha[k] and t.words[k][0].isupper() and k - j < 3:
+            k += 1
+        end = k
+        if end < n and t.words[end] == ".":  # "Calif ." as the tokenizer may split it
+            end += 1
+        if k > j and (end >= t.n or _is_date_or_agency(t, end) or "\n" in t.words[end]):
+            out.append(Candidate(j, k, "GPE", "rule"))
+            i = end
+        else:
+            return []
+    if i < t.n and not (_is_date_or_agency(t, i) or "\n" in t.words[i]):
+        return []
+    return out
+
+
+def _before(t: Columns, start: int, size: int) -> tuple[str, ...]:
+    return tuple(t.lower[max(0, start - size) : start])
+
+
+def place_frame(t: Columns, start: int) -> bool:
+    """A frame before `start` that only a place fits: "near X", "the town of X", "east of X",
+    "outside X"."""
+    lex = lexicon()
+    one = _before(t, start, 1)
+    two = _before(t, start, 2)
+    if one and one[0] in lex.place_prepositions:
+        return True
+    if len(two) == 2 and two[1] == "of":
+        return two[0] in lex.place_nouns_before_of or two[0] in lex.directions
+    return False
+
+
+def step_dateline(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """Dateline places replace whatever the model said of the same tokens."""
+    places = dateline_places(t)
+    if not places:
+        return cands
+    kept = [c for c in cands if not any(c.start < p.end and p.start < c.end for p in places)]
+    return sorted(kept + places, key=lambda c: c.start)
+
+
+def step_place_frames(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """A name the model called a person or an organisation is a place in a place-only frame
+    ("near X", "the village of X"); a full personal name ("Ana Lopez") or a name ending in an
+    organisation word ("X Bank") keeps its label."""
+    lex = lexicon()
+    out = []
+    for c in cands:
+        if (
+            c.label in {"PERSON", "ORG", "NORP"}
+            and c.source in {"model", "pattern"}
+            and c.end - c.start <= 3
+            and place_frame(t, c.start)
+            and not _is_full_person_name(t, c.start, c.end)
+            and t.words[c.end - 1] not in lex.org_heads
+            and not (c.end < t.n and t.words[c.end] in {"'s", "’s"})
+        ):
+            c = Candidate(c.start, c.end, "GPE", "rule")
+        out.append(c)
+    return out
