@@ -25,6 +25,16 @@ class ServiceError(RuntimeError):
     """A service could not be installed, started or reached; the message says where to look."""
 
 
+def _positive_int(value: str, name: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ServiceError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoints:
     """Where the running services answer, and the names the pipeline uses on them."""
@@ -39,7 +49,11 @@ class Endpoints:
     bucket: str = "newsflow"
     topic: str = "raw-articles"
     dlq_topic: str = "raw-articles.dlq"
-    topic_partitions: int = 3
+    #: Partitions of the raw topic: the most consumers of one group that can share the work
+    #: (a partition is read by one group member at a time). Choose it >= the consumers you will
+    #: ever run; it can be raised later but not lowered, and raising it moves keys to other
+    #: partitions. `NEWSFLOW_TOPIC_PARTITIONS`.
+    topic_partitions: int = 6
 
     @classmethod
     def from_env(cls) -> Endpoints:
@@ -63,6 +77,10 @@ class Endpoints:
             bucket=get("NEWSFLOW_BUCKET", default=base.bucket),
             topic=get("NEWSFLOW_TOPIC", default=base.topic),
             dlq_topic=get("NEWSFLOW_DLQ_TOPIC", default=base.dlq_topic),
+            topic_partitions=_positive_int(
+                get("NEWSFLOW_TOPIC_PARTITIONS", default=str(base.topic_partitions)),
+                "NEWSFLOW_TOPIC_PARTITIONS",
+            ),
         )
 
     def env(self) -> dict[str, str]:
@@ -152,6 +170,12 @@ class Layout:
         return self.root / ".env.services"
 
 
-#: The local services as `make services` runs them.
-LOCAL = Endpoints()
+#: The local services as `make services` runs them (the partition count may be set by the
+#: environment, like the compose `init` service's).
+LOCAL = Endpoints(
+    topic_partitions=_positive_int(
+        os.environ.get("NEWSFLOW_TOPIC_PARTITIONS", "").strip() or "6",
+        "NEWSFLOW_TOPIC_PARTITIONS",
+    )
+)
 LAYOUT = Layout()

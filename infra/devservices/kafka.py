@@ -183,8 +183,13 @@ def restart_kafka(layout: Layout = LAYOUT, endpoints: Endpoints = LOCAL) -> None
 
 
 def ensure_topic(endpoints: Endpoints, name: str, partitions: int = 1) -> None:
-    """Create a topic if it does not exist (replication 1: a single local broker)."""
-    from kafka.admin import NewTopic
+    """Create a topic if it does not exist (replication 1: a single local broker), or raise its
+    partition count to `partitions` if it has fewer (Kafka cannot lower it: more is left as is).
+
+    Raising the count moves some keys to other partitions from then on; newsflow's keys are
+    article ids and its writes are idempotent by id, so a redelivery after the change still
+    overwrites the same object."""
+    from kafka.admin import NewPartitions, NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
     admin = endpoints.kafka_admin()
@@ -201,7 +206,10 @@ def ensure_topic(endpoints: Endpoints, name: str, partitions: int = 1) -> None:
             timeout_ms=10000,
         )
     except TopicAlreadyExistsError:
-        pass
+        described = admin.describe_topics([name])
+        have = len(described[0]["partitions"]) if described else partitions
+        if have < partitions:
+            admin.create_partitions({name: NewPartitions(total_count=partitions)})
     finally:
         admin.close()
 

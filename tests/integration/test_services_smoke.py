@@ -113,3 +113,27 @@ def test_outages_keep_data(services, kafka_topic, s3_bucket):
     values = [record.value for _, record in zip(range(1), consumer, strict=False)]
     consumer.close()
     assert values == [b"before restart"]
+
+
+def test_topic_partitions_setting_raises_an_existing_topic_never_lowers_it(services, monkeypatch):
+    """NEWSFLOW_TOPIC_PARTITIONS is what the services (and compose's `init`) create the raw topic
+    with; an existing topic with fewer partitions is raised to it, one with more is left alone."""
+    from tests.services import infra
+
+    monkeypatch.setenv("NEWSFLOW_TOPIC_PARTITIONS", "4")
+    endpoints = infra.Endpoints.from_env()
+    assert endpoints.topic_partitions == 4
+    monkeypatch.setenv("NEWSFLOW_TOPIC_PARTITIONS", "0")
+    with pytest.raises(infra.ServiceError, match="NEWSFLOW_TOPIC_PARTITIONS"):
+        infra.Endpoints.from_env()
+
+    name = services.create_topic(partitions=2, prefix="parts")
+    admin = services.kafka_admin()
+    try:
+        infra.ensure_topic(services.endpoints, name, endpoints.topic_partitions)
+        assert len(admin.describe_topics([name])[0]["partitions"]) == 4
+        infra.ensure_topic(services.endpoints, name, 3)
+        assert len(admin.describe_topics([name])[0]["partitions"]) == 4
+    finally:
+        admin.close()
+        services.delete_topic(name)
