@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,14 @@ def test_the_schema_rejects_broken_variants(compose, breakage):
 def test_expected_services_and_images(compose):
     services = compose["services"]
     assert set(services) == {"kafka", "seaweedfs", "init", "prefect", "worker"}
-    assert services["kafka"]["image"].startswith("apache/kafka:4.")
-    assert services["seaweedfs"]["image"].startswith("chrislusf/seaweedfs:")
-    assert services["prefect"]["image"] == "prefecthq/prefect:3-latest"
+    # Every image is pinned to the release the code is tested with, never a moving tag.
+    kafka = re.search(r"<kafka.version>([^<]+)<", (ROOT / "infra/kafka/pom.xml").read_text())
+    prefect = re.search(r"^prefect==(\S+)$", (ROOT / "requirements.lock").read_text(), re.M)
+    assert kafka and prefect
+    assert services["kafka"]["image"] == f"apache/kafka:{kafka.group(1)}"
+    assert services["prefect"]["image"] == f"prefecthq/prefect:{prefect.group(1)}-python3.11"
+    assert re.fullmatch(r"chrislusf/seaweedfs:\d+\.\d+", services["seaweedfs"]["image"])
+    assert not [s for s in services.values() if "latest" in s.get("image", "")]
     assert services["prefect"]["command"][:3] == ["prefect", "server", "start"]
     assert services["worker"]["command"] == ["newsflow", "serve"]
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
