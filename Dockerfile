@@ -1,6 +1,6 @@
 # The newsflow worker image (docker-compose.yml runs `newsflow serve` from it). Runtime
 # dependencies only, held to the versions in requirements.lock.
-FROM python:3.11-slim
+FROM python:3.11.7-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -109,7 +109,9 @@ def test_store_credentials_match_the_worker(compose):
 
 def test_dockerfile_builds_the_worker_from_the_lock():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
+    assert (
+        dockerfile.startswith("#") and "FROM python:3.11.7-slim-bookworm" in dockerfile
+    )  # the Python the suite runs on
     assert "requirements.lock" in dockerfile
     assert 'CMD ["newsflow", "serve"]' in dockerfile
     for copied in ("schemas", "workers", "flows", "infra/services.py", "infra/devservices"):
