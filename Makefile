@@ -7,14 +7,15 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test eval eval-large lint typecheck schemas clean
+.PHONY: install demo test eval eval-large lint typecheck schemas prefect-yaml clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock -e .
+	@# The lock holds the extras too: `tools` (newsflow bench/eval) and `dev` (tests, linters).
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock -e ".[tools]"
 	@# Prefect's temporary server migrates its database on first start; do it once here.
 	$(BIN)/python -c "import flows.prefect_env" && PREFECT_SERVER_ANALYTICS_ENABLED=false \
 	  $(BIN)/prefect server database upgrade -y >/dev/null
@@ -44,6 +45,10 @@ typecheck: install
 
 schemas: install
 	$(BIN)/python -m schemas.jsonschema_export
+
+# prefect.yaml is generated from the deployments `newsflow serve` registers (flows/serve.py).
+prefect-yaml: install
+	$(BIN)/python -m flows.serve > prefect.yaml
 
 clean:
 	rm -rf out eval-output .pytest_cache .mypy_cache .ruff_cache

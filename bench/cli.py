@@ -8,6 +8,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from kafka.errors import KafkaError
 
 from bench.report import memory_target, run_bench
+from flows.config import Settings
 
 
 def parse_processes(text: str) -> tuple[int, ...]:
@@ -21,6 +22,7 @@ def parse_processes(text: str) -> tuple[int, ...]:
 
 
 def bench_command(
+    settings: Settings,
     articles: int,
     words: int,
     processes: str,
@@ -33,13 +35,12 @@ def bench_command(
     if memory:
         from bench.memory import run_memory
         from bench.report import machine
-        from flows.config import default_stage_settings
 
-        result = run_memory(articles, words, default_stage_settings(), max_batch=max_batch)
+        result = run_memory(settings.stages, articles, words, max_batch=max_batch)
         return {"machine": machine(), "memory": result, "target": memory_target(result)}
     counts = parse_processes(processes)
     try:
-        return run_bench(articles, words, counts, skip_e2e, seed, max_batch, runs)
+        return run_bench(settings, articles, words, counts, skip_e2e, seed, max_batch, runs)
     except (BotoCoreError, ClientError, KafkaError) as exc:
         raise ValueError(
             f"end-to-end bench needs Kafka and S3 (make services; source .env.services), "

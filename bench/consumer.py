@@ -1,24 +1,25 @@
-"""One bench consumer: the real `newsflow consume --until-idle`, timed from inside its process.
+"""One bench consumer: the real ingest flow (`newsflow consume --until-idle`), timed from inside
+its process.
 
-Run as `python -m bench.consumer CONSUME-ARGS...` by the end-to-end bench. Start-up (imports,
-the spaCy model, Prefect's temporary server) happens first and is not timed; the process then says
-`ready` on stdout and waits for `go` on stdin, so that all consumers of a run join the group
-together. Timing: the receive time of the first message this process consumed, and the time just
-after its last batch was stored and committed; both are epoch seconds, comparable across the
-processes of one machine. The last stdout line is JSON.
+Run as `python -m bench.consumer --sink S --max-batch N --max-wait S` by the end-to-end bench,
+which sets the topic, group and stages in the environment, where a consumer reads its settings.
+Start-up (imports, the spaCy model, Prefect's temporary server) happens first and is not timed;
+the process then says `ready` on stdout and waits for `go` on stdin, so that all consumers of a
+run join the group together. Timing: the receive time of the first message this process consumed,
+and the time just after its last batch was stored and committed; both are epoch seconds,
+comparable across the processes of one machine. The last stdout line is JSON.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
 import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-import flows.prefect_env  # noqa: F401  (quiet defaults before Prefect is imported)
+from flows.config import DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_S, Settings
 
 
 def _start_prefect() -> None:
@@ -32,14 +33,24 @@ def _start_prefect() -> None:
     warm_up()
 
 
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.consumer")
+    parser.add_argument("--sink", required=True)
+    parser.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH)
+    parser.add_argument("--max-wait", type=float, default=DEFAULT_MAX_WAIT_S)
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str]) -> int:
     from bench.stages import warm_up
-    from flows.cli import app
-    from flows.config import default_stage_settings
+    from flows.ingest import ingest
     from flows.processing import BatchResult
+    from flows.shutdown import STOP
     from flows.stream import observing
 
-    warm_up(default_stage_settings())  # models load and run here (cached), not in the timed run
+    args = _arguments(argv)
+    settings = Settings()
+    warm_up(settings.stages)  # models load and run here (cached), not in the timed run
     _start_prefect()
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
@@ -59,22 +70,24 @@ def main(argv: list[str]) -> int:
             stage_seconds[name] += seconds
         stage_seconds["store_waited"] += result.store_waited
 
-    profile_to = os.environ.get("NEWSFLOW_BENCH_PROFILE", "").strip()
     profiler = None
-    if profile_to:
+    if settings.bench_profile is not None:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.002)
         profiler.start()
+    STOP.install()
     with observing(on_batch):
-        try:
-            app(["consume", "--until-idle", *argv], standalone_mode=False)
-        except SystemExit as exc:  # typer exits on errors even outside standalone mode
-            if exc.code:
-                raise
-    if profiler is not None:
+        ingest(
+            sink=args.sink,
+            max_batch=args.max_batch,
+            max_wait=args.max_wait,
+            until_idle=True,
+            settings=settings.stages,
+        )
+    if profiler is not None and settings.bench_profile is not None:
         profiler.stop()
-        Path(profile_to).write_text(profiler.output_text(show_all=False, color=False))
+        settings.bench_profile.write_text(profiler.output_text(show_all=False, color=False))
     seen["stage_seconds"] = {k: round(v, 3) for k, v in stage_seconds.items()}
     print(json.dumps(seen), flush=True)
     return 0

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import psutil
 
-from flows.config import KafkaConfig, kafka_client_options
+from flows.config import DEFAULT_MAX_BATCH, KafkaSettings, kafka_client_options
 from flows.produce import publish
 from schemas import RawArticle
 
@@ -39,7 +39,7 @@ IDLE_WAIT_S = 15.0
 class Scenario:
     processes: int
     stages: str  # NEWSFLOW_STAGES value
-    max_batch: int = 64
+    max_batch: int = DEFAULT_MAX_BATCH
     max_wait: float = IDLE_WAIT_S
 
 
@@ -94,7 +94,7 @@ class RssSampler:
         self._thread.join()
 
 
-def _create_topic(config: KafkaConfig, name: str, partitions: int) -> None:
+def _create_topic(config: KafkaSettings, name: str, partitions: int) -> None:
     from kafka.admin import KafkaAdminClient, NewTopic
 
     admin = KafkaAdminClient(**kafka_client_options(config))
@@ -107,7 +107,7 @@ def _create_topic(config: KafkaConfig, name: str, partitions: int) -> None:
         admin.close()
 
 
-def _delete_topics(config: KafkaConfig, names: list[str]) -> None:
+def _delete_topics(config: KafkaSettings, names: list[str]) -> None:
     from kafka.admin import KafkaAdminClient
 
     admin = KafkaAdminClient(**kafka_client_options(config))
@@ -153,11 +153,15 @@ def delete_bucket(bucket: str) -> None:
         pass
 
 
-def run_scenario(articles: list[RawArticle], scenario: Scenario) -> dict[str, Any]:
-    """Produce the corpus to a fresh topic, drain it with `scenario.processes` consumers."""
+def run_scenario(
+    articles: list[RawArticle], scenario: Scenario, config: KafkaSettings
+) -> dict[str, Any]:
+    """Produce the corpus to a fresh topic, drain it with `scenario.processes` consumers.
+
+    The consumers get the scenario's topic, group and stages through their environment, which
+    is where a consumer process reads its settings."""
     run_id = uuid.uuid4().hex[:10]
     topic, bucket, group = f"bench-{run_id}", f"bench-{run_id}", f"bench-{run_id}"
-    config = KafkaConfig()
     partitions = max(2, scenario.processes)
     procs: list[subprocess.Popen[str]] = []
     logs: list[IO[str]] = []
@@ -258,7 +262,7 @@ def _sum_seconds(outputs: list[dict[str, Any]]) -> dict[str, float]:
     return total
 
 
-def _await_group(config: KafkaConfig, group: str, members: int) -> None:
+def _await_group(config: KafkaSettings, group: str, members: int) -> None:
     from kafka.admin import KafkaAdminClient
 
     admin = KafkaAdminClient(**kafka_client_options(config))

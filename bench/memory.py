@@ -16,6 +16,7 @@ from typing import Any
 import psutil
 
 from bench.corpus import generate
+from flows.config import DEFAULT_MAX_BATCH
 from flows.sources.base import Envelope
 from schemas import Origin, StageSettings
 
@@ -53,10 +54,10 @@ class GeneratedSource:
 
 
 def run_memory(
+    settings: StageSettings,
     total: int = 20_000,
     words: int = 600,
-    settings: StageSettings | None = None,
-    max_batch: int = 64,
+    max_batch: int = DEFAULT_MAX_BATCH,
 ) -> dict[str, Any]:
     from prefect import flow
 
@@ -64,8 +65,8 @@ def run_memory(
     from flows.sinks import open_sink
     from flows.stages import build_stages
     from flows.stream import drain, observing
+    from workers.cleaning import CleaningStage
 
-    settings = settings or StageSettings()
     stages = build_stages(settings)
     process = psutil.Process()
     curve: list[tuple[int, float]] = []
@@ -89,8 +90,8 @@ def run_memory(
             memory_run()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    duplicates = next((s for s in stages if s.name.value == "cleaning"), None)
-    index_size = len(getattr(duplicates, "duplicates", ())) if duplicates is not None else None
+    cleaning = next((s for s in stages if isinstance(s, CleaningStage)), None)
+    index_size = len(cleaning.duplicates) if cleaning is not None else None
     at = {n: rss for n, rss in curve}
     low, high = CHECKPOINTS
     result: dict[str, Any] = {

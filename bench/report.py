@@ -16,7 +16,7 @@ import psutil
 
 from bench.corpus import generate, word_count
 from bench.stages import measure_stages
-from schemas import StageSettings
+from flows.config import DEFAULT_MAX_BATCH, Settings
 
 ALL_STAGES = "cleaning,entities,quotes"
 TRANSPORT_ONLY = "cleaning"
@@ -49,19 +49,17 @@ def machine() -> dict[str, Any]:
 
 
 def run_bench(
+    settings: Settings,
     articles: int = 300,
     words: int = 600,
     processes: tuple[int, ...] = (1, 2),
     skip_e2e: bool = False,
     seed: int = 8,
-    max_batch: int = 64,
+    max_batch: int = DEFAULT_MAX_BATCH,
     runs: int = 3,
 ) -> dict[str, Any]:
     """`runs`: how often each end-to-end scenario with all stages runs (interleaved: 1, 2, 1,
     2, ...); the median run is reported, with every run's rate beside it."""
-    from flows.config import default_stage_settings
-
-    settings: StageSettings = default_stage_settings()
     report: dict[str, Any] = {"machine": machine()}
     corpus = generate(articles, words=words, seed=seed)
     report["corpus"] = {
@@ -69,12 +67,12 @@ def run_bench(
         "seed": seed,
         "raw_words_per_article": round(word_count(corpus) / max(len(corpus), 1), 1),
         "html_articles": sum(1 for a in corpus if a.content_type.value == "text/html"),
-        "spacy_model": settings.spacy_model,
-        "nlp_batch_size": settings.nlp_batch_size,
+        "spacy_model": settings.stages.spacy_model,
+        "nlp_batch_size": settings.stages.nlp_batch_size,
         "flow_max_batch": max_batch,
     }
     started = time.perf_counter()
-    stages = measure_stages(corpus, settings, batch_size=max_batch)
+    stages = measure_stages(corpus, settings.stages, batch_size=max_batch)
     report["stages"] = stages
     nlp_rate = stages["nlp_only"]["articles_per_s"]
     ratios: dict[str, float | None] = {
@@ -86,15 +84,18 @@ def run_bench(
         tries: dict[int, list[dict[str, Any]]] = {n: [] for n in processes}
         for _ in range(max(runs, 1)):
             for n in processes:
-                tries[n].append(run_scenario(corpus, Scenario(n, ALL_STAGES, max_batch=max_batch)))
+                scenario = Scenario(n, ALL_STAGES, max_batch=max_batch)
+                tries[n].append(run_scenario(corpus, scenario, settings.kafka))
         e2e = {f"processes_{n}": median_run(results) for n, results in tries.items()}
         from bench.store_ceiling import measure_store_ceiling
 
-        transport = run_scenario(corpus, Scenario(1, TRANSPORT_ONLY, max_batch=max_batch))
+        transport = run_scenario(
+            corpus, Scenario(1, TRANSPORT_ONLY, max_batch=max_batch), settings.kafka
+        )
         most = max(processes)
         if most > 1:
             transport[f"processes_{most}"] = run_scenario(
-                corpus, Scenario(most, TRANSPORT_ONLY, max_batch=max_batch)
+                corpus, Scenario(most, TRANSPORT_ONLY, max_batch=max_batch), settings.kafka
             )
         report["e2e"] = e2e
         report["transport_only"] = transport

@@ -1,8 +1,11 @@
-"""The `newsflow` command. Errors in what the user typed end in one line and exit code 2."""
+"""The `newsflow` command. Errors in what the user typed end in one line and exit code 2.
+
+The environment is read once, before the command runs (`Settings`, flows.config), and what a
+command needs from it is passed down from there.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from datetime import datetime
@@ -10,9 +13,18 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 
-import flows.prefect_env  # noqa: F401  (must precede any Prefect import)
-from flows.config import default_stage_settings
+from flows.config import (
+    DEFAULT_MAX_BATCH,
+    DEFAULT_MAX_BATCHES,
+    DEFAULT_MAX_WAIT_S,
+    FILES_SINK,
+    FILES_SOURCE,
+    MAX_BATCH_RANGE,
+    MAX_WAIT_MIN_S,
+    Settings,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -28,21 +40,51 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _one_line(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or exc.title}: {error['msg']}"
+        for error in exc.errors()
+    )
+
+
+@app.callback()
+def _read_settings(ctx: typer.Context) -> None:
+    """Reads the environment once for whichever command runs."""
+    try:
+        ctx.obj = Settings()
+    except ValidationError as exc:
+        fail(f"bad setting in the environment: {_one_line(exc)}")
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+#: Options that several commands share: their bounds and defaults are flows.config's.
+MaxBatchOption = Annotated[
+    int,
+    typer.Option(min=MAX_BATCH_RANGE[0], max=MAX_BATCH_RANGE[1], help="Articles per batch"),
+]
+
+
 @app.command()
 def run(
+    ctx: typer.Context,
     source: Annotated[
         list[Path] | None, typer.Option("--source", help="File or folder of articles (repeatable)")
     ] = None,
-    sink: Annotated[str, typer.Option(help="Folder, or s3://BUCKET/PREFIX")] = "out",
+    sink: Annotated[str, typer.Option(help="Folder, or s3://BUCKET/PREFIX")] = FILES_SINK,
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after N articles")] = None,
-    max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 32,
+    max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
     progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
 ) -> None:
     """One run of the enrichment flow over files (default: seeds/ into ./out)."""
     from flows.sinks import SinkSpecError, open_store
     from flows.sources.files import FileSource, SourcePathError
 
-    paths = source or [Path("seeds")]
+    paths = source or [Path(FILES_SOURCE)]
     try:
         files = FileSource(paths, limit=limit)
         open_store(sink)
@@ -63,7 +105,7 @@ def run(
                 sink=sink,
                 limit=limit,
                 max_batch=max_batch,
-                settings=default_stage_settings(),
+                settings=settings_of(ctx).stages,
             )
         finally:
             set_batch_listener(None)
@@ -73,11 +115,11 @@ def run(
 
 @app.command()
 def produce(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles")],
     topic: Annotated[str | None, typer.Option(help="Topic (default NEWSFLOW_TOPIC)")] = None,
 ) -> None:
     """Validate article files and publish the valid ones to Kafka (key = article id)."""
-    from flows.config import KafkaConfig
     from flows.produce import publish, validate_files
     from flows.sources.files import SourcePathError
 
@@ -87,7 +129,7 @@ def produce(
         fail(str(exc))
     for where, reason in invalid:
         typer.echo(f"invalid: {where}: {reason}", err=True)
-    config = KafkaConfig()
+    config = settings_of(ctx).kafka
     try:
         sent = publish(articles, config, topic) if articles else 0
     except Exception as exc:  # broker unreachable, topic missing, ...: one line, not a traceback
@@ -99,18 +141,23 @@ def produce(
 
 @app.command()
 def consume(
-    sink: Annotated[str, typer.Option(help="s3://BUCKET/PREFIX or a folder")] = "",
+    ctx: typer.Context,
+    sink: Annotated[
+        str, typer.Option(help="s3://BUCKET/PREFIX or a folder (default s3://NEWSFLOW_BUCKET/)")
+    ] = "",
     until_idle: Annotated[bool, typer.Option(help="Stop when the topic is drained")] = False,
-    max_batch: Annotated[int, typer.Option(min=1, max=10_000)] = 64,
-    max_wait: Annotated[float, typer.Option(min=0.05, help="Seconds to fill a batch")] = 2.0,
+    max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
+    max_wait: Annotated[
+        float, typer.Option(min=MAX_WAIT_MIN_S, help="Seconds to fill a batch")
+    ] = DEFAULT_MAX_WAIT_S,
 ) -> None:
     """The Kafka ingestion flow: micro-batches through the stages into the sink."""
-    from flows.config import default_bucket
     from flows.ingest import ingest
     from flows.shutdown import STOP
     from flows.sinks import SinkSpecError, open_store
 
-    sink = sink or f"s3://{default_bucket()}/"
+    settings = settings_of(ctx)
+    sink = sink or settings.default_sink
     try:
         open_store(sink)
     except SinkSpecError as exc:
@@ -121,13 +168,14 @@ def consume(
         max_batch=max_batch,
         max_wait=max_wait,
         until_idle=until_idle,
-        settings=default_stage_settings(),
+        settings=settings.stages,
     )
     typer.echo(result["summary"])
 
 
 @app.command("eval")
 def evaluate(
+    ctx: typer.Context,
     stage: Annotated[str, typer.Argument(help="clean, entities or quotes")],
     gold: Annotated[
         Path, typer.Option(help="Gold file or dev-set folder of the stage (see docs for layouts)")
@@ -141,12 +189,13 @@ def evaluate(
     if not gold.exists():
         fail(f"{gold}: no such gold file or folder")
     module = importlib.import_module(f"evaluation.{stage}")
-    scores = module.evaluate(gold, default_stage_settings())
+    scores = module.evaluate(gold, settings_of(ctx).stages)
     typer.echo(json.dumps(scores, indent=2, sort_keys=False))
 
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     interval: Annotated[
         float | None,
         typer.Option(
@@ -156,30 +205,32 @@ def serve(
     sink: Annotated[str, typer.Option(help="s3://BUCKET/PREFIX or a folder")] = "",
     max_batches: Annotated[
         int, typer.Option(min=1, help="Bound on the batches one ingest run drains")
-    ] = 100,
-    max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 64,
+    ] = DEFAULT_MAX_BATCHES,
+    max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
     paused: Annotated[bool, typer.Option(help="Register the ingest schedule paused")] = False,
 ) -> None:
     """Serve the Prefect deployments (scheduled ingest, reprocess, enrich-files) until stopped."""
     from flows.serve import ServeOptions, serve_deployments
     from flows.sinks import SinkSpecError, open_store
 
-    options = ServeOptions(paused=paused, max_batches=max_batches, max_batch=max_batch)
-    if interval is not None:
-        options = dataclasses.replace(options, interval_s=interval)
-    if sink:
-        options = dataclasses.replace(options, sink=sink)
+    given: dict[str, object] = {"interval_s": interval, "sink": sink or None}
+    options = ServeOptions.from_settings(
+        settings_of(ctx),
+        paused=paused,
+        max_batches=max_batches,
+        max_batch=max_batch,
+        **{name: value for name, value in given.items() if value is not None},
+    )
     try:
         open_store(options.sink)
     except SinkSpecError as exc:
         fail(str(exc))
-    if options.interval_s <= 0:
-        fail(f"NEWSFLOW_INGEST_INTERVAL must be positive, not {options.interval_s}")
     serve_deployments(options)
 
 
 @app.command()
 def reprocess(
+    ctx: typer.Context,
     from_: Annotated[
         str, typer.Option("--from", help="Store holding raw/: a folder or s3://BUCKET/PREFIX")
     ],
@@ -191,7 +242,7 @@ def reprocess(
     until: Annotated[
         datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (inclusive)")
     ] = None,
-    max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 32,
+    max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
 ) -> None:
     """Re-run the stages over stored raw articles (after a worker changes)."""
     from flows.sinks import SinkSpecError, open_store
@@ -217,7 +268,7 @@ def reprocess(
         since=since.date() if since else None,
         until=until.date() if until else None,
         max_batch=max_batch,
-        settings=default_stage_settings(),
+        settings=settings_of(ctx).stages,
     )
     typer.echo(result["summary"])
     typer.echo(f"output: {to}")
@@ -225,6 +276,7 @@ def reprocess(
 
 @app.command()
 def bench(
+    ctx: typer.Context,
     articles: Annotated[int, typer.Option(min=8, help="Articles in the generated corpus")] = 300,
     words: Annotated[int, typer.Option(min=50, help="Words per generated article")] = 600,
     processes: Annotated[str, typer.Option(help="Consumer processes to try, e.g. 1,2")] = "1,2",
@@ -233,16 +285,21 @@ def bench(
         bool, typer.Option(help="Instead: RSS over a long in-process run (see --articles)")
     ] = False,
     seed: Annotated[int, typer.Option(help="Corpus seed")] = 8,
-    max_batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per batch")] = 64,
+    max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
     runs: Annotated[
         int, typer.Option(min=1, max=9, help="Runs of each end-to-end scenario (median shown)")
     ] = 3,
 ) -> None:
     """Measure throughput per stage and end to end (Kafka + S3 from the environment); JSON."""
-    from bench.cli import bench_command
+    try:
+        from bench.cli import bench_command
+    except ModuleNotFoundError as exc:
+        fail(f"newsflow bench needs the tools extra (pip install 'newsflow[tools]'): {exc}")
 
     try:
-        report = bench_command(articles, words, processes, skip_e2e, memory, seed, max_batch, runs)
+        report = bench_command(
+            settings_of(ctx), articles, words, processes, skip_e2e, memory, seed, max_batch, runs
+        )
     except ValueError as exc:
         fail(str(exc))
     typer.echo(json.dumps(report, indent=2))

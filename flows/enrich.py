@@ -7,6 +7,7 @@ from pathlib import Path
 from prefect import flow
 
 from flows.artifacts import publish_run_report
+from flows.config import DEFAULT_MAX_BATCH, FILES_SINK, Limit, MaxBatch, Settings
 from flows.sinks import open_sink
 from flows.sources.files import FileSource
 from flows.stages import build_stages
@@ -33,13 +34,15 @@ def _run_name() -> str:
 @flow(name="enrich-files", flow_run_name=_run_name, log_prints=False)
 def enrich_files(
     sources: list[str],
-    sink: str = "out",
-    limit: int | None = None,
-    max_batch: int = 32,
+    sink: str = FILES_SINK,
+    limit: Limit | None = None,
+    max_batch: MaxBatch = DEFAULT_MAX_BATCH,
     settings: StageSettings | None = None,
 ) -> dict[str, object]:
-    """Clean, find entities and quotes in article files; store documents and dead letters."""
-    settings = settings or StageSettings()
+    """Clean, find entities and quotes in article files; store documents and dead letters.
+
+    Stage settings not given are the environment's (a deployment's run starts here)."""
+    settings = settings or Settings().stages
     source = FileSource([Path(p) for p in sources], limit=limit)
     document_sink = open_sink(sink)
     summary: RunSummary = drain(

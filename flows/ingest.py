@@ -9,7 +9,15 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_run_report
-from flows.config import KafkaConfig
+from flows.config import (
+    DEFAULT_MAX_BATCH,
+    DEFAULT_MAX_WAIT_S,
+    KafkaSettings,
+    MaxBatch,
+    MaxBatches,
+    MaxWait,
+    Settings,
+)
 from flows.shutdown import STOP
 from flows.sinks import open_sink
 from flows.sinks.kafka_dlq import KafkaDeadLetterWriter
@@ -25,7 +33,8 @@ def _run_name() -> str:
     params = flow_run.parameters
     bound = params.get("max_batches")
     limit = f" (up to {bound} batches)" if bound else ""
-    return f"kafka:{KafkaConfig().topic} -> {params.get('sink')}{limit}"
+    # Prefect names the run before the flow starts: the topic is the environment's.
+    return f"kafka:{KafkaSettings().topic} -> {params.get('sink') or 'the default sink'}{limit}"
 
 
 def _kafka_error(task: Any, task_run: Any, state: Any) -> bool:
@@ -49,12 +58,12 @@ def _kafka_error(task: Any, task_run: Any, state: Any) -> bool:
     retry_condition_fn=_kafka_error,
 )
 def connect(
-    config: KafkaConfig, max_wait: float, until_idle: bool, max_batches: int | None
+    kafka: KafkaSettings, max_wait: float, until_idle: bool, max_batches: int | None
 ) -> tuple[KafkaSource, KafkaDeadLetterWriter]:
-    dead_letters = KafkaDeadLetterWriter(config)
+    dead_letters = KafkaDeadLetterWriter(kafka)
     try:
         source = KafkaSource(
-            config,
+            kafka,
             max_wait=max_wait,
             until_idle=until_idle,
             should_stop=STOP,
@@ -68,19 +77,22 @@ def connect(
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=False)
 def ingest(
-    sink: str = "s3://newsflow/",
-    max_batch: int = 64,
-    max_wait: float = 2.0,
+    sink: str | None = None,
+    max_batch: MaxBatch = DEFAULT_MAX_BATCH,
+    max_wait: MaxWait = DEFAULT_MAX_WAIT_S,
     until_idle: bool = True,
-    max_batches: int | None = None,
+    max_batches: MaxBatches | None = None,
     settings: StageSettings | None = None,
 ) -> dict[str, object]:
-    """Drain the raw topic in micro-batches; commit each batch only after it is stored."""
-    settings = settings or StageSettings()
-    config = KafkaConfig()
-    stages = build_stages(settings)
+    """Drain the raw topic in micro-batches; commit each batch only after it is stored.
+
+    A deployment's run starts here with its parameters alone, so this is where the environment
+    is read (flows.config): the Kafka settings, and the sink and stage settings not given."""
+    environment = Settings()
+    sink = sink or environment.default_sink
+    stages = build_stages(settings or environment.stages)
     document_sink = open_sink(sink)
-    source, dead_letters = connect(config, max_wait, until_idle, max_batches)
+    source, dead_letters = connect(environment.kafka, max_wait, until_idle, max_batches)
     try:
         summary = drain(
             source, document_sink, dead_letters, stages, max_batch=max_batch, should_stop=STOP

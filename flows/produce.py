@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import KafkaConfig
+from flows.config import KafkaSettings
 from flows.sinks.kafka_dlq import SEND_TIMEOUT_S, make_producer
 from flows.sources.files import FileSource
 from schemas import RawArticle
@@ -33,7 +33,7 @@ def validate_files(paths: list[Path]) -> tuple[list[RawArticle], list[tuple[str,
     return valid, invalid
 
 
-def publish(articles: list[RawArticle], config: KafkaConfig, topic: str | None = None) -> int:
+def publish(articles: list[RawArticle], config: KafkaSettings, topic: str | None = None) -> int:
     """Key = article id, so all versions of an article land in one partition, in order.
 
     A bulk load: the articles go out in large batches (one request per partition's share where

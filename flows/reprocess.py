@@ -12,6 +12,7 @@ from datetime import date
 from prefect import flow
 
 from flows.artifacts import publish_run_report
+from flows.config import DEFAULT_MAX_BATCH, MaxBatch, Settings
 from flows.sinks import open_sink, open_store
 from flows.sources.stored import RawSelection, StoredRawSource
 from flows.stages import build_stages
@@ -36,16 +37,17 @@ def reprocess(
     prefix: str = "raw/",
     since: date | None = None,
     until: date | None = None,
-    max_batch: int = 32,
+    max_batch: MaxBatch = DEFAULT_MAX_BATCH,
     settings: StageSettings | None = None,
 ) -> dict[str, object]:
     """Re-enrich stored raw articles (`raw/YYYY/MM/DD/<id>.json` under `source`, selected by key
-    prefix and by day, inclusive) into `target`, a folder or s3://BUCKET/PREFIX."""
+    prefix and by day, inclusive) into `target`, a folder or s3://BUCKET/PREFIX. Stage settings
+    not given are the environment's (a deployment's run starts here)."""
     if not prefix.startswith("raw/"):
         raise ValueError(f"prefix {prefix!r} must start with 'raw/' (e.g. raw/2024/01/)")
     if since and until and since > until:
         raise ValueError(f"since {since} is after until {until}")
-    settings = settings or StageSettings()
+    settings = settings or Settings().stages
     store, root = open_store(source)
     raw_source = StoredRawSource(store, root, RawSelection(prefix, since, until))
     document_sink = open_sink(target)

@@ -8,43 +8,59 @@
 - `reprocess/reprocess`: manual; re-enriches stored raw articles after a worker changed.
 - `enrich-files/enrich-files`: manual; the files flow, for trying the stages on a folder.
 
-Parameters are the flows' typed signatures (StageSettings is a pydantic model), so the UI renders a
-form and the server rejects a run whose parameters do not validate.
+Parameters are the flows' typed signatures (StageSettings is a pydantic model, the batch sizes
+carry their bounds), so the UI renders a form and the server rejects a run whose parameters do not
+validate.
+
+`build_deployments` is the one definition. `prefect.yaml` (the same deployments for a work pool)
+is printed from it: `python -m flows.serve > prefect.yaml` (`make prefect-yaml`); a test checks
+that the committed file is current.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import yaml
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 
-from flows.config import default_bucket, default_stage_settings
+from flows.config import (
+    DEFAULT_MAX_BATCH,
+    DEFAULT_MAX_BATCHES,
+    FILES_SINK,
+    FILES_SOURCE,
+    Settings,
+)
+from schemas import StageSettings
 
-DEFAULT_INTERVAL_S = 60.0
-DEFAULT_MAX_BATCHES = 100
 TAGS = ["newsflow"]
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    return float(value) if value else default
+WORK_POOL = "newsflow"
 
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
-    interval_s: float = field(
-        default_factory=lambda: _env_float("NEWSFLOW_INGEST_INTERVAL", DEFAULT_INTERVAL_S)
-    )
-    sink: str = field(default_factory=lambda: f"s3://{default_bucket()}/")
+    """What `newsflow serve` registers: the environment's interval and sink, or the options'."""
+
+    interval_s: float
+    sink: str
+    stages: StageSettings
     max_batches: int = DEFAULT_MAX_BATCHES
-    max_batch: int = 64
+    max_batch: int = DEFAULT_MAX_BATCH
     paused: bool = False
-    files_source: str = "seeds"
-    files_sink: str = "out"
+    files_source: str = FILES_SOURCE
+    files_sink: str = FILES_SINK
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> ServeOptions:
+        defaults = {
+            "interval_s": settings.ingest_interval_s,
+            "sink": settings.default_sink,
+            "stages": settings.stages,
+        }
+        return cls(**{**defaults, **options})
 
 
 def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
@@ -54,7 +70,7 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
 
     if options.interval_s <= 0:
         raise ValueError(f"the ingest interval must be positive, not {options.interval_s}")
-    settings = default_stage_settings().model_dump()
+    settings = options.stages.model_dump()
     # Module paths, not file paths: the runner imports the installed package, whatever the cwd.
     common = {"tags": TAGS, "entrypoint_type": EntrypointType.MODULE_PATH}
     deployments: list[Any] = [
@@ -108,3 +124,84 @@ def serve_deployments(options: ServeOptions) -> None:
     from prefect import serve
 
     serve(*build_deployments(options), print_starting_message=True)
+
+
+PREFECT_YAML_HEADER = """\
+# GENERATED from flows/serve.py (build_deployments, the deployments of `newsflow serve`) by
+#   python -m flows.serve > prefect.yaml      (make prefect-yaml)
+# Do not edit by hand: tests/test_serve_prefect_yaml.py fails when this file is not current.
+# Deploy from the project root, with the package installed:
+#   prefect work-pool create newsflow --type process
+#   prefect deploy --all
+#   prefect worker start --pool newsflow     # where .venv, the models and the services are
+# The worker reads Kafka and S3 settings from its environment (KAFKA_BOOTSTRAP_SERVERS,
+# AWS_ENDPOINT_URL_S3, ...; `source .env.services` locally), as the flows do everywhere.
+"""
+
+
+def _file_entrypoint(module_path: str) -> str:
+    """`flows.ingest.ingest` -> `flows/ingest.py:ingest`, the form `prefect deploy` reads."""
+    module, _, function = module_path.rpartition(".")
+    return module.replace(".", "/") + ".py:" + function
+
+
+def _yaml_deployment(deployment: RunnerDeployment) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "name": deployment.name,
+        "entrypoint": _file_entrypoint(str(deployment.entrypoint)),
+        "description": deployment.description,
+        "tags": list(deployment.tags),
+    }
+    if deployment.schedules:
+        spec["schedules"] = [
+            {"interval": s.schedule.interval.total_seconds(), "active": s.active}  # type: ignore[union-attr]
+            for s in deployment.schedules
+        ]
+    if deployment.concurrency_limit is not None:
+        options = deployment.concurrency_options
+        spec["concurrency_limit"] = (
+            {
+                "limit": deployment.concurrency_limit,
+                "collision_strategy": options.collision_strategy.value,
+            }
+            if options is not None
+            else deployment.concurrency_limit
+        )
+    spec["parameters"] = deployment.parameters
+    spec["work_pool"] = {"name": WORK_POOL, "work_queue_name": "default", "job_variables": {}}
+    return spec
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value used twice (the stage settings) twice, not as an anchor and an alias."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def prefect_yaml(deployments: list[RunnerDeployment]) -> str:
+    """The text of `prefect.yaml` for `deployments`."""
+    from prefect import __version__ as prefect_version
+
+    document = {
+        "name": "newsflow",
+        "prefect-version": prefect_version,
+        "build": None,
+        "push": None,
+        # The worker runs the flows from the directory `prefect deploy` was run in (the checkout).
+        "pull": [{"prefect.deployments.steps.set_working_directory": {"directory": "{{ $PWD }}"}}],
+        "deployments": [_yaml_deployment(d) for d in deployments],
+    }
+    body = yaml.dump(
+        document, Dumper=_PlainDumper, sort_keys=False, default_flow_style=False, width=100
+    )
+    return PREFECT_YAML_HEADER + body
+
+
+def declared_prefect_yaml() -> str:
+    """prefect.yaml from the declared defaults, whatever this environment sets."""
+    return prefect_yaml(build_deployments(ServeOptions.from_settings(Settings.declared())))
+
+
+if __name__ == "__main__":
+    print(declared_prefect_yaml(), end="")

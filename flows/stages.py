@@ -9,10 +9,11 @@ from workers.base import Stage
 
 
 @lru_cache(maxsize=4)
-def _build(settings_json: str) -> tuple[Stage, ...]:
+def build_stages(settings: StageSettings) -> tuple[Stage, ...]:
+    """Cached by value (StageSettings is frozen), so repeated batches and flow runs in one
+    process share models."""
     from workers.cleaning import CleaningStage
 
-    settings = StageSettings.model_validate_json(settings_json)
     stages: list[Stage] = [CleaningStage(settings)]
     if settings.entities:
         from workers.entities import EntityStage
@@ -23,11 +24,6 @@ def _build(settings_json: str) -> tuple[Stage, ...]:
 
         stages.append(QuoteStage(settings))
     return tuple(stages)
-
-
-def build_stages(settings: StageSettings) -> tuple[Stage, ...]:
-    """Cached by value, so repeated batches (and flow runs in one process) share models."""
-    return _build(settings.model_dump_json())
 
 
 def stage_versions(stages: tuple[Stage, ...]) -> dict[str, str]:

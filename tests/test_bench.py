@@ -17,7 +17,7 @@ from bench.corpus import generate, word_count
 from bench.memory import GeneratedSource
 from bench.report import median_run
 from bench.stages import measure_stages, warm_up
-from flows.config import default_stage_settings
+from flows.config import Settings
 from schemas import ContentType, StageSettings
 
 ARTICLES = 48
@@ -104,16 +104,16 @@ def test_flow_overhead_is_a_small_share(
 
 def test_newsflow_stages_env_switches_optional_stages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSFLOW_STAGES", "cleaning")
-    s = default_stage_settings()
+    s = Settings().stages
     assert (s.entities, s.quotes) == (False, False)
     monkeypatch.setenv("NEWSFLOW_STAGES", "cleaning, quotes")
-    s = default_stage_settings()
+    s = Settings().stages
     assert (s.entities, s.quotes) == (False, True)
     monkeypatch.setenv("NEWSFLOW_STAGES", "parsing")
     with pytest.raises(ValueError, match="parsing"):
-        default_stage_settings()
+        Settings()
     monkeypatch.delenv("NEWSFLOW_STAGES")
-    s = default_stage_settings()
+    s = Settings().stages
     assert (s.entities, s.quotes) == (True, True)
 
 

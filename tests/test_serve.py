@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from flows.config import Settings
 from flows.serve import ServeOptions, build_deployments
 
 runner = CliRunner()
@@ -21,7 +22,8 @@ def applied(prefect_server: None) -> Iterator[dict[str, Any]]:
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
-        for deployment in build_deployments(ServeOptions(sink="s3://news/", paused=True)):
+        options = ServeOptions.from_settings(Settings(), sink="s3://news/", paused=True)
+        for deployment in build_deployments(options):
             deployment.apply()
         yield {
             name: client.read_deployment_by_name(f"{name}/{name}")
@@ -31,16 +33,20 @@ def applied(prefect_server: None) -> Iterator[dict[str, Any]]:
 
 def test_ingest_runs_every_minute_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSFLOW_INGEST_INTERVAL", raising=False)
-    ingest = build_deployments(ServeOptions())[0]
+    ingest = build_deployments(ServeOptions.from_settings(Settings()))[0]
     assert ingest.name == "ingest"
     (schedule,) = ingest.schedules
     assert schedule.schedule.interval == timedelta(seconds=60)
 
     monkeypatch.setenv("NEWSFLOW_INGEST_INTERVAL", "15")
-    (schedule,) = build_deployments(ServeOptions())[0].schedules
+    (schedule,) = build_deployments(ServeOptions.from_settings(Settings()))[0].schedules
     assert schedule.schedule.interval == timedelta(seconds=15)
     with pytest.raises(ValueError, match="positive"):
-        build_deployments(ServeOptions(interval_s=0))
+        build_deployments(ServeOptions.from_settings(Settings(), interval_s=0))
+    monkeypatch.setenv("NEWSFLOW_INGEST_INTERVAL", "0")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "NEWSFLOW_INGEST_INTERVAL" in result.output
 
 
 def test_server_holds_the_schedule_limit_and_typed_parameters(applied: dict[str, Any]) -> None:
@@ -62,15 +68,25 @@ def test_server_holds_the_schedule_limit_and_typed_parameters(applied: dict[str,
     assert applied["enrich-files"].schedules == []
 
 
-def test_server_rejects_parameters_that_do_not_validate(applied: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("parameters", "named"),
+    [
+        ({"settings": {"nlp_batch_size": 0}}, "settings.nlp_batch_size"),
+        ({"max_batch": 0}, "max_batch"),
+        ({"max_batch": 10_001}, "max_batch"),
+        ({"max_wait": 0}, "max_wait"),
+        ({"max_batches": 0}, "max_batches"),
+    ],
+)
+def test_server_rejects_parameters_that_do_not_validate(
+    applied: dict[str, Any], parameters: dict[str, Any], named: str
+) -> None:
     from prefect.client.orchestration import get_client
     from prefect.exceptions import PrefectHTTPStatusError
 
     with get_client(sync_client=True) as client, pytest.raises(PrefectHTTPStatusError) as caught:
-        client.create_flow_run_from_deployment(
-            applied["ingest"].id, parameters={"settings": {"nlp_batch_size": 0}}
-        )
-    assert "settings.nlp_batch_size" in caught.value.response.text
+        client.create_flow_run_from_deployment(applied["ingest"].id, parameters=parameters)
+    assert named in caught.value.response.text
 
 
 def test_a_second_ingest_run_is_cancelled_while_one_runs(applied: dict[str, Any]) -> None:

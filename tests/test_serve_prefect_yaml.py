@@ -1,4 +1,5 @@
-"""prefect.yaml holds the deployments of `newsflow serve`, and `prefect deploy` accepts it."""
+"""prefect.yaml is generated from the deployments of `newsflow serve`, is current, and
+`prefect deploy` accepts it."""
 
 from __future__ import annotations
 
@@ -11,18 +12,31 @@ from typing import Any
 import pytest
 import yaml
 
-from flows.serve import ServeOptions, build_deployments
+from flows.config import Settings
+from flows.serve import ServeOptions, build_deployments, declared_prefect_yaml
 from tests.conftest import ROOT
 
 PREFECT_YAML = ROOT / "prefect.yaml"
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """`newsflow serve`'s deployments with every default (no environment overrides)."""
-    for name in ("NEWSFLOW_INGEST_INTERVAL", "NEWSFLOW_BUCKET", "NEWSFLOW_SPACY_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    return {d.name: d for d in build_deployments(ServeOptions())}
+def served() -> dict[str, Any]:
+    """`newsflow serve`'s deployments with every declared default (no environment overrides)."""
+    return {d.name: d for d in build_deployments(ServeOptions.from_settings(Settings.declared()))}
+
+
+def test_prefect_yaml_is_current() -> None:
+    assert PREFECT_YAML.read_text() == declared_prefect_yaml(), (
+        "prefect.yaml is out of date: run `make prefect-yaml`"
+    )
+
+
+def test_the_declared_defaults_ignore_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_BUCKET", "elsewhere")
+    monkeypatch.setenv("NEWSFLOW_INGEST_INTERVAL", "5")
+    monkeypatch.setenv("NEWSFLOW_STAGES", "cleaning")
+    assert Settings().bucket == "elsewhere"
+    assert declared_prefect_yaml() == PREFECT_YAML.read_text()
 
 
 def _yaml_deployments() -> dict[str, Any]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from kafka import KafkaProducer
 
-from flows.config import KafkaConfig, kafka_client_options
+from flows.config import KafkaSettings, kafka_client_options
 from schemas import DeadLetter
 
 SEND_TIMEOUT_S = 30
 
 
-def make_producer(config: KafkaConfig, bulk: bool = False) -> KafkaProducer:
+def make_producer(config: KafkaSettings, bulk: bool = False) -> KafkaProducer:
     """acks=all with idempotence: a retried send never duplicates; gzip needs no native library.
 
     `bulk` is for callers that send a whole load and then flush (`publish`): record batches of
@@ -30,7 +30,7 @@ def make_producer(config: KafkaConfig, bulk: bool = False) -> KafkaProducer:
 
 
 class KafkaDeadLetterWriter:
-    def __init__(self, config: KafkaConfig, producer: KafkaProducer | None = None) -> None:
+    def __init__(self, config: KafkaSettings, producer: KafkaProducer | None = None) -> None:
         self.topic = config.dlq_topic
         self.producer = producer or make_producer(config)
 

@@ -15,7 +15,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from flows.config import KafkaConfig, kafka_client_options
+from flows.config import DEFAULT_MAX_WAIT_S, KafkaSettings, kafka_client_options
 from flows.sources.base import Envelope
 from schemas import Origin
 
@@ -39,8 +39,8 @@ T = TypeVar("T")
 class KafkaSource:
     def __init__(
         self,
-        config: KafkaConfig,
-        max_wait: float = 2.0,
+        config: KafkaSettings,
+        max_wait: float = DEFAULT_MAX_WAIT_S,
         until_idle: bool = False,
         should_stop: Callable[[], bool] = lambda: False,
         max_batches: int | None = None,

@@ -8,13 +8,15 @@ import pytest
 from bench.corpus import generate
 from bench.e2e import Scenario, run_scenario
 from bench.store_ceiling import measure_store_ceiling
+from flows.config import KafkaSettings
 
 pytestmark = pytest.mark.integration
 
 
 def test_transport_scenario_stores_every_article_once(services_env) -> None:
     corpus = generate(24, words=200, seed=5)
-    result = run_scenario(corpus, Scenario(processes=1, stages="cleaning", max_batch=8))
+    scenario = Scenario(processes=1, stages="cleaning", max_batch=8)
+    result = run_scenario(corpus, scenario, KafkaSettings())
     assert result["consumed"] == result["stored_documents"] == len(corpus)
     assert result["per_process_articles"] == [len(corpus)]
     assert result["batches"] >= 3

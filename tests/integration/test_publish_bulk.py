@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from bench.corpus import generate
-from flows.config import KafkaConfig
+from flows.config import KafkaSettings
 from flows.produce import publish
 from flows.sources.base import Envelope
 from flows.sources.kafka import KafkaSource
@@ -26,7 +26,7 @@ MAX_BATCH = 64
 
 def test_a_load_reaches_a_waiting_consumer_as_full_batches(services) -> None:
     topic = services.create_topic(partitions=2, prefix="bulk")
-    config = KafkaConfig(
+    config = KafkaSettings(
         bootstrap_servers=services.bootstrap_servers,
         topic=topic,
         dlq_topic=f"{topic}.dlq",

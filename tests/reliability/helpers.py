@@ -18,7 +18,7 @@ from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from flows.config import KafkaConfig
+from flows.config import KafkaSettings
 from flows.produce import publish
 from schemas import EnrichedDocument, RawArticle
 from tests.conftest import ROOT
@@ -69,8 +69,8 @@ class Pipeline:
     api_url: str
 
     @property
-    def config(self) -> KafkaConfig:
-        return KafkaConfig(
+    def config(self) -> KafkaSettings:
+        return KafkaSettings(
             bootstrap_servers=self.services.bootstrap_servers,
             topic=self.topic,
             dlq_topic=self.dlq,

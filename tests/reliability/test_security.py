@@ -12,7 +12,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from flows.config import KafkaConfig, kafka_client_options, redacted
+from flows.config import KafkaSettings, kafka_client_options, redacted
 from tests.reliability.helpers import Pipeline, make_articles
 
 SECURITY_ENV = {
@@ -30,7 +30,7 @@ def test_kafka_security_settings_come_from_the_environment(monkeypatch: pytest.M
     for key, value in SECURITY_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "b1.example:9096, b2.example:9096")
-    options = kafka_client_options(KafkaConfig())
+    options = kafka_client_options(KafkaSettings())
     assert options == {
         "bootstrap_servers": ["b1.example:9096", "b2.example:9096"],
         "client_id": "newsflow",
@@ -51,7 +51,7 @@ def test_kafka_security_settings_come_from_the_environment(monkeypatch: pytest.M
 def test_without_security_settings_the_client_is_plaintext(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in SECURITY_ENV:
         monkeypatch.delenv(key, raising=False)
-    options = kafka_client_options(KafkaConfig(bootstrap_servers="localhost:9092"))
+    options = kafka_client_options(KafkaSettings(bootstrap_servers="localhost:9092"))
     assert set(options) == {"bootstrap_servers", "client_id"}
 
 
@@ -62,7 +62,7 @@ def test_the_option_names_are_kafka_pythons_own(monkeypatch: pytest.MonkeyPatch)
 
     for key, value in SECURITY_ENV.items():
         monkeypatch.setenv(key, value)
-    names = set(kafka_client_options(KafkaConfig()))
+    names = set(kafka_client_options(KafkaSettings()))
     assert names <= set(KafkaConsumer.DEFAULT_CONFIG) & set(KafkaProducer.DEFAULT_CONFIG)
 
 
