@@ -188,12 +188,37 @@ def _ratio(num: int, den: int) -> float:
 
 
 def evaluate(gold: Path, settings: StageSettings) -> dict[str, Any]:
+    """Our own gold file, or a PolNeAR split folder (attributions/ + text/)."""
+    from evaluation import polnear
+
+    if polnear.is_split(gold):
+        return polnear.evaluate_split(gold, settings)
+    if gold.is_dir():
+        raise ValueError(f"{gold}: neither a gold file nor a PolNeAR split (attributions/, text/)")
+    return evaluate_gold(gold, settings)
+
+
+def evaluate_gold(gold: Path, settings: StageSettings) -> dict[str, Any]:
     articles = load_gold(gold)
     result = compare(articles, predict(articles, settings))
     counts, ok, linked = result["counts"], result["speaker_ok"], result["linked"]
     matched = {k: counts[k]["tp"] for k in QuoteKind}
     total = {k: sum(counts[kind][k] for kind in QuoteKind) for k in ("tp", "fp", "fn")}
+    direct = prf(**counts[QuoteKind.DIRECT])
     return {
+        "row": {
+            "stage": "quotes",
+            "set": f"{gold.parent.name}/{gold.name}",
+            "items": len(articles),
+            "figures": {
+                "direct P": direct["precision"],
+                "direct R": direct["recall"],
+                "direct F1": direct["f1"],
+                "speaker acc": _ratio(ok[QuoteKind.DIRECT], matched[QuoteKind.DIRECT]),
+                "reported R": prf(**counts[QuoteKind.INDIRECT])["recall"],
+            },
+            "baseline": None,
+        },
         "articles": len(articles),
         "gold_quotes": {k.value: counts[k]["tp"] + counts[k]["fn"] for k in QuoteKind},
         "matching": {
@@ -201,7 +226,7 @@ def evaluate(gold: Path, settings: StageSettings) -> dict[str, Any]:
             "indirect": f"character overlap >= {MIN_OVERLAP} of both gold and predicted span",
             "speaker": "over matched quotes; content words of one name contain the other's",
         },
-        "direct": prf(**counts[QuoteKind.DIRECT]),
+        "direct": direct,
         "indirect": prf(**counts[QuoteKind.INDIRECT]),
         "all": prf(**total),
         "speaker_accuracy": _ratio(sum(ok.values()), sum(matched.values())),

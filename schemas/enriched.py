@@ -54,13 +54,19 @@ class Entity(BaseModel):
 
 
 class Speaker(BaseModel):
+    """The mention that attributes the quote, where it stands (the pronoun "she", the nominal "the
+    spokesman", or the name), and who it is: the entity it resolves to and that entity's name."""
+
     model_config = ConfigDict(extra="forbid")
 
-    text: str
+    text: str = Field(description="The attributing mention as written: a name, a noun phrase or a pronoun")
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     entity_id: str | None = Field(
-        default=None, description="id of the speaker's entity; null for an unnamed speaker"
+        default=None, description="id of the entity the mention resolves to; null if none"
+    )
+    name: str | None = Field(
+        default=None, description="Canonical name of that entity (null when it has none)"
     )
 
 
