@@ -103,7 +103,9 @@ def load_split(split: Path) -> list[PolnearArticle]:
             elif SPEECH.search(cue) and len(TOK.findall(content)) >= 4:
                 reported.append(GoldAttribution(content, source))
         articles.append(
-            PolnearArticle(txt.stem, txt.read_text(encoding="utf-8"), tuple(direct), tuple(reported))
+            PolnearArticle(
+                txt.stem, txt.read_text(encoding="utf-8"), tuple(direct), tuple(reported)
+            )
         )
     return articles
 
@@ -150,7 +152,9 @@ def pronoun_ok(quote: Quote, entities: dict[str, Entity]) -> bool:
     return sp.text.lower() in PRONOUNS or (entity is not None and entity.type.value == "PERSON")
 
 
-def predict(articles: list[PolnearArticle], settings: StageSettings) -> tuple[list[WorkItem], float]:
+def predict(
+    articles: list[PolnearArticle], settings: StageSettings
+) -> tuple[list[WorkItem], float]:
     """The real stages over each article as a text file is read (first line the title); returns
     the items and the quote stage's CPU seconds."""
     from workers.cleaning import CleaningStage
@@ -200,7 +204,7 @@ def miss_pattern(text: str, at: int) -> str:
         return "opens its paragraph"
     if before.endswith(":"):
         return "after a colon"
-    if before[-1] in ".!?”\"":
+    if before[-1] in '.!?”"':
         return "later sentence (after another sentence or quote)"
     if last.endswith("ing"):
         return "after a participle"
@@ -279,7 +283,7 @@ def evaluate_split(split: Path, settings: StageSettings) -> dict[str, Any]:
                 false.append(
                     {
                         "id": art.stem,
-                        "pattern": "with a cue" if q.cue else "no cue of its own",
+                        "pattern": _false_pattern(q, text),
                         "reported_in_gold": any(
                             share(qt, toks(g.text)) >= MIN_SHARE for g in art.reported
                         ),
@@ -327,6 +331,13 @@ def evaluate_split(split: Path, settings: StageSettings) -> dict[str, Any]:
         "speaker_errors_by_pattern": _grouped(wrong),
         "reported_missed": missed_reported,
     }
+
+
+def _false_pattern(q: Quote, text: str) -> str:
+    if "''" in text[max(0, q.start - 1) : q.start + 2] or "``" in text[q.start : q.start + 2]:
+        # typewriter doubled apostrophes: a quote to a reader, but not to the scorer's gold rule
+        return "marked with '' (the gold reads no quote there)"
+    return "with a cue" if q.cue else "no cue of its own"
 
 
 def _speaker_pattern(q: Quote) -> str:

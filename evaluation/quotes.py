@@ -126,7 +126,7 @@ def speaker_agrees(gold: str | None, pred: Quote, entities: list[Entity]) -> boo
     if gold is None or pred.speaker is None:
         return gold is None and pred.speaker is None
     want = _words(gold)
-    names = [pred.speaker.text]
+    names = [pred.speaker.text, pred.speaker.name or ""]
     names += [e.name for e in entities if e.id == pred.speaker.entity_id]
     for name in names:
         got = _words(name)

@@ -107,6 +107,10 @@ def run_report(summary: RunSummary, flow: str, sink: str) -> str:
         lines += _table(("stage: error", "count"), summary.dead_reasons.most_common())
     lines += ["", f"### Top {TOP_N} entities", "", *_top(summary.entities, "entity", "entities")]
     lines += ["", f"### Top {TOP_N} speakers", "", *_top(summary.speakers, "speaker", "speakers")]
+    # speakers no entity names ('a spokesman', a pronoun with no antecedent): kept apart, so
+    # that the table above counts people, not ways of referring to them
+    unnamed = _top(summary.unnamed_speakers, "mention", "unnamed speakers")
+    lines += ["", f"### Top {TOP_N} unnamed speakers", "", *unnamed]
     return "\n".join(lines) + "\n"
 
 

@@ -41,7 +41,9 @@ class BatchResult:
     seconds: dict[str, float] = field(default_factory=dict)
     dead_reasons: Counter[str] = field(default_factory=Counter)
     entities: Counter[str] = field(default_factory=Counter)
+    #: By the speaker's canonical name; speakers with no name known, by their mention, apart.
     speakers: Counter[str] = field(default_factory=Counter)
+    unnamed_speakers: Counter[str] = field(default_factory=Counter)
     keys: list[str] = field(default_factory=list)
     #: Epoch seconds when the batch's first message was received (for end-to-end timing).
     first_received: float = 0.0
@@ -167,9 +169,11 @@ def close_batch(batch: OpenBatch, stages: tuple[Stage, ...]) -> StagedBatch:
             else:
                 articles.append(StoredArticle(item.raw, document, env.received_at))
                 result.entities.update(f"{e.name} ({e.type})" for e in document.entities)
-                result.speakers.update(
-                    q.speaker.text for q in document.quotes if q.speaker is not None
-                )
+                for q in document.quotes:
+                    if q.speaker is not None and q.speaker.name:
+                        result.speakers[q.speaker.name] += 1
+                    elif q.speaker is not None:
+                        result.unnamed_speakers[q.speaker.text] += 1
                 continue
         assert item.failure is not None
         dead.append(make_dead_letter(env.payload, env.origin, item.failure, item.raw.id))

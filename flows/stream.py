@@ -56,6 +56,7 @@ class RunSummary:
     dead_reasons: Counter[str] = field(default_factory=Counter)
     entities: Counter[str] = field(default_factory=Counter)
     speakers: Counter[str] = field(default_factory=Counter)
+    unnamed_speakers: Counter[str] = field(default_factory=Counter)
     source: str = ""
     #: Kafka only: "topic[partition]" -> [first offset, last offset] processed in this run.
     offsets: dict[str, list[int]] = field(default_factory=dict)
@@ -71,8 +72,10 @@ class RunSummary:
         self.dead_reasons.update(batch.dead_reasons)
         self.entities.update(batch.entities)
         self.speakers.update(batch.speakers)
+        self.unnamed_speakers.update(batch.unnamed_speakers)
         _bound(self.entities)
         _bound(self.speakers)
+        _bound(self.unnamed_speakers)
 
     def track_offsets(self, envelopes: list[Envelope]) -> None:
         for env in envelopes:

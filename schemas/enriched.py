@@ -59,7 +59,9 @@ class Speaker(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="The attributing mention as written: a name, a noun phrase or a pronoun")
+    text: str = Field(
+        description="The attributing mention as written: a name, a noun phrase or a pronoun"
+    )
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     entity_id: str | None = Field(

@@ -70,6 +70,7 @@ def test_a_run_without_kafka_has_no_offsets_table_and_safe_cells() -> None:
     assert "Kafka" not in report
     assert _table_rows(report, "entities") == [["Smith \\| Jones (ORG)", "2"]]
     assert "_No speakers in this run._" in report
+    assert "_No unnamed speakers in this run._" in report
     assert top(Counter({"b": 2, "a": 2, "c": 3}), 2) == [("c", 3), ("a", 2)]
 
 
@@ -102,14 +103,18 @@ def test_files_run_reports_its_counts_stages_and_top_names(tmp_path: Path) -> No
     # The top names are those of the stored documents, most frequent first (ties by name).
     docs = [json.loads(p.read_text()) for p in (sink / "enriched").rglob("*.json")]
     entities = Counter(f"{e['name']} ({e['type']})" for d in docs for e in d["entities"])
-    speakers = Counter(
-        q["speaker"]["text"] for d in docs for q in d["quotes"] if q["speaker"] is not None
-    )
+    quoted = [q["speaker"] for d in docs for q in d["quotes"] if q["speaker"] is not None]
+    # speakers count by the entity's canonical name; those with no name are apart, by mention
+    speakers = Counter(s["name"] for s in quoted if s["name"])
+    unnamed = Counter(s["text"] for s in quoted if not s["name"])
     assert entities and speakers, "the test articles name people and quote them"
     reported = _table_rows(markdown, "### Top 10 entities")
     assert [(n, int(c)) for n, c in reported] == top(entities, 10)
     reported_speakers = _table_rows(markdown, "### Top 10 speakers")
     assert [(n, int(c)) for n, c in reported_speakers] == top(speakers, 10)
+    if unnamed:
+        reported_unnamed = _table_rows(markdown, "### Top 10 unnamed speakers")
+        assert [(n, int(c)) for n, c in reported_unnamed] == top(unnamed, 10)
 
 
 @pytest.mark.integration

@@ -140,6 +140,11 @@ def test_straight_marks_multi_paragraph_and_pronoun_speaker() -> None:
     for q in direct:
         assert q.speaker is not None
         assert _entity_name(item, q.speaker.entity_id) == "Maria Keller"
+        assert q.speaker.name == "Maria Keller"
+    # the speaker is the mention that attributes the quote: the pronoun, where it stands
+    first = direct[0].speaker
+    assert first is not None and first.text == "she"
+    assert text[first.start : first.end] == "she" and first.start > direct[0].end
     assert direct[0].cue == "said"
     assert text[direct[1].end - 1] == '"' and direct[1].end == len(text)
 
@@ -196,3 +201,47 @@ def test_pathological_input_through_the_stage_with_a_parse() -> None:
     assert time.perf_counter() - started < 20.0
     for q in item.quotes:
         assert 0 <= q.start < q.end <= len(text)
+
+
+def test_partial_quotes_inside_a_sentence_are_direct_quotes() -> None:
+    """Mixed quotation: a quoted fragment of 3+ words inside a reported clause, after a verb of
+    characterising or a participle, is the speaker's words; the reported clause stays too."""
+    text = (
+        "Councillor Ada Brenner said the new tariff was \u201ca tax on the poorest families\u201d "
+        "and would be challenged.\n\n"
+        "The union leader, Tomas Varga, called the offer \u201can insult to every driver\u201d on "
+        "Tuesday.\n\n"
+        "Varga left the room early, saying the talks had become "
+        "\u201ca waste of everyone's time.\u201d"
+    )
+    item = _run(text)
+    direct = _direct(item)
+    assert [q.text for q in direct] == [
+        "a tax on the poorest families",
+        "an insult to every driver",
+        "a waste of everyone's time.",
+    ]
+    names = [q.speaker.name if q.speaker else None for q in direct]
+    assert names == ["Ada Brenner", "Tomas Varga", "Tomas Varga"]
+    # the participle's speaker is the subject of the clause it hangs on, as written there
+    assert direct[2].speaker is not None and direct[2].speaker.text == "Varga"
+    reported = [q for q in item.quotes if q.kind is QuoteKind.INDIRECT]
+    assert any("the new tariff was" in q.text for q in reported)
+
+
+def test_dash_source_line_attributes_the_quote() -> None:
+    """Reader and commentary roundups: the quote, then a dash and the source's name."""
+    text = (
+        "Readers told us what they think of the new stadium.\n\n"
+        "\u201cIt is far too expensive for a town of this size and nobody asked us.\u201d \u2015 "
+        "Helen Marsh\n\n"
+        "\u201cFinally a place where our children can play on real grass.\u201d \u2014 "
+        "Rafael Ortiz, The Valley Courier"
+    )
+    item = _run(text)
+    direct = _direct(item)
+    assert len(direct) == 2
+    assert [q.speaker.text if q.speaker else None for q in direct] == [
+        "Helen Marsh",
+        "Rafael Ortiz",
+    ]

@@ -87,6 +87,13 @@ REPORTING_LEMMAS: frozenset[str] = frozenset(
     }
 )
 
+#: Verbs that characterise with someone's words ('called the plan “a disaster”'): members of
+#: Levin's (1993) "dub" (29.3) and "characterize" (29.2) classes. "dub", "nickname", "name",
+#: "term" and "christen" are left out: what they introduce is a name, not speech.
+NAMING_LEMMAS: frozenset[str] = frozenset(
+    {"call", "label", "brand", "describe", "characterize", "characterise", "portray", "decry"}
+)
+
 #: Lemmas whose `ccomp` is reported content ("X said (that) …"). Narrower than the above:
 #: "continue", "point" and "ask" do not take a reported clause in news prose.
 INDIRECT_LEMMAS: frozenset[str] = REPORTING_LEMMAS - {

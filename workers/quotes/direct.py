@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from schemas import Speaker
 from workers.nlp import token_starts
-from workers.quotes.cues import REPORTING_LEMMAS
+from workers.quotes.cues import NAMING_LEMMAS, REPORTING_LEMMAS
 from workers.quotes.marks import MarkedSpan
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ _WINDOW = 40  # tokens: an attribution clause is short
 _TRAILING_OPEN = re.compile(r"[,;:—–-]\s*$")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _UTTERANCE_END = re.compile(r"[.!?…,;:—–-]['’\"”)]*\s*$")
+#: '“…” ― Jane Roe' or '“…” — Jane Roe, The Daily Planet': a dash and a short source line
+#: closing the paragraph (epigraphs, reader and commentary roundups).
+_DASH_SOURCE = re.compile(r"\s*[―—–]+\s*(?=\w)([^\n“”\"]{2,100}?)[\s.]*$")
 
 
 @dataclass(slots=True)
@@ -43,6 +46,7 @@ class Candidate:
     cue_at: int | None = None  # char offset of the cue word
     subj: Token | None = None  # the speaker's token, resolved to a Speaker in text order
     keep: bool = False
+    inner: bool = False  # attributed through the parse tree, not by a cue next to it
 
     @property
     def start(self) -> int:
@@ -191,6 +195,98 @@ def _lead_in_subject(before: list[Token]) -> tuple[Token, Token] | None:
     return None
 
 
+#: A quote inside a sentence (not next to its cue) is taken only from this length on: a shorter
+#: quoted phrase is a term, a name or a scare quote more often than someone's words.
+MIN_INNER_WORDS = 3
+_CLAUSE_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "pcomp"})
+
+
+def _clause_subject(verb: Token, lo: int, hi: int) -> Token | None:
+    """The subject of `verb`, or of the clause it hangs on when it has none of its own ('…,
+    saying …', 'X went on to call it …')."""
+    for _ in range(4):
+        subj = _subject(verb, lo, hi) if verb.dep_ not in {"advcl", "xcomp"} else None
+        if subj is None:
+            subj = next(
+                (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and lo <= c.i < hi),
+                None,
+            )
+        if subj is not None:
+            return subj
+        if verb.dep_ not in _CLAUSE_LINKS or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def _governing_cue(
+    idx: TokenIndex, cand: Candidate, lo: int, hi: int
+) -> tuple[Token, Token, str] | None:
+    """A quoted phrase inside a sentence ('called him “not fit to …”', 'said that reports were
+    “an outrageous smear”'): the speech or naming verb it depends on, up the parse tree within
+    the sentence, and that verb's subject."""
+    doc = idx.doc
+    first = idx.first_at_or_after(cand.start)
+    last = idx.last_before(cand.end)
+    if first > last or last >= len(doc):
+        return None
+    inside = range(first, last + 1)
+    tops = [doc[i] for i in inside if not (first <= doc[i].head.i <= last)]
+    for top in tops[:3]:
+        tok = top.head
+        for _ in range(8):
+            if _is_cue(tok) or (tok.pos_ == "VERB" and tok.lemma_.lower() in NAMING_LEMMAS):
+                subj = _clause_subject(tok, lo, hi)
+                if subj is not None and not (first <= subj.i <= last):
+                    return tok, subj, tok.text
+            head = _according_to_head(tok)
+            if head is not None:
+                return tok, head, "according to"
+            if tok.head is tok:
+                break
+            tok = tok.head
+    # 'according to X' anywhere in the sentence attributes the whole sentence
+    sent_lo, sent_hi = _sentence_range(doc, first)
+    for i in range(sent_lo, sent_hi):
+        head = _according_to(doc[i])
+        if head is not None and not (first <= head.i <= last):
+            return doc[i], head, "according to"
+    return None
+
+
+def _according_to_head(tok: Token) -> Token | None:
+    return _according_to(tok) if tok.lower_ == "according" else None
+
+
+def _sentence_range(doc: Doc, i: int, reach: int = 80) -> tuple[int, int]:
+    lo = i
+    while lo > 0 and i - lo < reach and not doc[lo].is_sent_start:
+        lo -= 1
+    hi = i + 1
+    while hi < len(doc) and hi - i < reach and not doc[hi].is_sent_start:
+        hi += 1
+    return lo, hi
+
+
+def _dash_source(idx: TokenIndex, text: str, end: int, p_end: int) -> Token | None:
+    """The head token of the name in a dash source line right after the quote, if there is one:
+    the last proper noun of the first name-like run (before any comma)."""
+    m = _DASH_SOURCE.match(text, end, p_end)
+    if m is None or m.end(1) > idx.limit:
+        return None
+    doc = idx.doc
+    i = idx.first_at_or_after(m.start(1))
+    head: Token | None = None
+    while i < len(doc) and doc[i].idx < m.end(1):
+        tok = doc[i]
+        if tok.pos_ == "PROPN" or (head is None and tok.pos_ in {"NOUN", "PRON"}):
+            head = tok
+        elif head is not None or tok.is_punct:
+            break
+        i += 1
+    return head
+
+
 def attribute(
     cands: list[Candidate],
     text: str,
@@ -214,7 +310,10 @@ def attribute(
         found = None
         ends_open = bool(_TRAILING_OPEN.search(content)) or content[-1:] in {"?", "!"}
         follows = text[cand.end : cand.end + 2].lstrip()[:1]
-        if after and (ends_open or follows == ","):
+        source = _dash_source(idx, text, cand.end, p_end)
+        if source is not None:
+            found = (source, source, "―")
+        if found is None and after and (ends_open or follows == ","):
             found = _find_cue(after, lo_tok, hi_tok)
         if found is None:
             before = _before_window(idx, cand.start, p_start)
@@ -228,12 +327,17 @@ def attribute(
                     lead = _lead_in_subject(before)
                     if lead is not None:
                         found = (lead[0], lead[1], lead[0].text)
+        inner = False
+        if found is None and word_count(content) >= MIN_INNER_WORDS and not is_title_like(content):
+            found = _governing_cue(idx, cand, lo_tok, hi_tok)
+            inner = found is not None
         if found is not None:
             cue_tok, subj, cue = found
             cand.cue_at = cue_tok.idx
             cand.subj = subj
             cand.cue = cue
             cand.attributed = True
+            cand.inner = inner
 
 
 def merge_split(cands: list[Candidate], text: str) -> list[Candidate]:

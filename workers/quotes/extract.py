@@ -100,7 +100,10 @@ def extract_quotes(
     kept = [c for c in cands if c.keep]
     reported: list[Reported] = []
     if doc is not None:
-        reported = find_reported(doc, bounds, [(c.start, c.end) for c in kept], starts)
+        # a quoted phrase inside a reported clause leaves the clause reported speech as well
+        reported = find_reported(
+            doc, bounds, [(c.start, c.end) for c in kept if not c.inner], starts
+        )
     resolver = SpeakerResolver(
         EntityIndex(entities, text), [(c.start, c.end) for c in kept], parsed_text
     )

@@ -11,6 +11,7 @@ inside the mention of Edgars Ringkevics.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ Span = tuple[int, int]
 #: Dependents that end a speaker phrase: what follows them describes the speaker, it is not them.
 _CUT_DEPS = frozenset({"relcl", "appos", "acl", "punct", "cc", "conj", "advcl", "parataxis"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
+_WORDS = re.compile(r"[a-z]+")
 
 
 def phrase_bounds(head: Token) -> tuple[int, int]:
@@ -41,6 +43,8 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
     for child in head.children:
         if child.dep_ in _CUT_DEPS:
             continue
+        if child.i > head.i and head.pos_ == "PROPN" and child.dep_ not in {"compound", "flat"}:
+            continue  # after a name comes what it did or where ('Mayor Jane Roe after the vote')
         if child.i < head.i:
             left_tok = min(left_tok, child.left_edge.i)
         else:
@@ -57,8 +61,10 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
         if doc[i].is_punct and doc[i].text not in {".", "-"}:
             left_tok = i + 1
             break
-    while left_tok < head.i and doc[left_tok].dep_ in {"cc", "prep"}:
+    while left_tok < head.i and (doc[left_tok].dep_ in {"cc", "prep"} or doc[left_tok].is_space):
         left_tok += 1
+    while right_tok > head.i and doc[right_tok].is_space:
+        right_tok -= 1
     start = doc[left_tok].idx
     end = doc[right_tok].idx + len(doc[right_tok].text)
     return start, end
@@ -94,6 +100,7 @@ class EntityIndex:
         self._starts = [r.start for r in refs]
         self._gender = _genders(entities, text)
         self._by_id = {e.id: e for e in entities}
+        self._text = text
 
     def by_id(self, entity_id: str | None) -> Entity | None:
         return self._by_id.get(entity_id) if entity_id else None
@@ -134,6 +141,29 @@ class EntityIndex:
             ):
                 best = ref
         return best.entity if best else None
+
+    def described(self, lemma: str, word: str, before: int, excluded: list[Span]) -> str | None:
+        """The person a description stands for ('the host said' after 'host Jane Roe' or 'Jane
+        Roe, the show's host'): the nearest earlier person mention with the description's head
+        noun right before it or in the words after it, outside quotes."""
+        words = {lemma, word}
+        i = bisect.bisect_left(self._starts, before)
+        for ref in reversed(self._refs[:i]):
+            if ref.end > before or not self.is_person(ref.entity):
+                continue
+            if any(s <= ref.start < e for s, e in excluded):
+                continue
+            # a title right before the name, or an apposition up to the next comma
+            left = _WORDS.findall(self._text[max(0, ref.start - 30) : ref.start].lower())[-2:]
+            right_text = self._text[ref.end : ref.end + 60]
+            right = (
+                _WORDS.findall(re.split(r"[,.;:()\n]", right_text[1:])[0].lower())[:6]
+                if right_text.startswith(",")
+                else []
+            )
+            if words & set(left) or words & set(right):
+                return ref.entity.id
+        return None
 
     def antecedent(
         self, before: int, pronoun: str, excluded: list[Span], floor: int = 0
@@ -281,6 +311,7 @@ class Resolved:
     gender: str | None
     person: bool
     at: int  # where the speaker was named or referred to
+    name: str | None  # the entity's name, or the proper name written when no entity has it
 
 
 class SpeakerResolver:
@@ -309,7 +340,10 @@ class SpeakerResolver:
         else:
             person = False
         where = at if at is not None else head.idx if head is not None else speaker.end
-        self.recent.append(Resolved(speaker, paragraph, gender, person, where))
+        name = speaker.name
+        if name is None and head is not None and head.pos_ == "PROPN":
+            name = speaker.text
+        self.recent.append(Resolved(speaker, paragraph, gender, person, where, name))
 
     def last(self, paragraph: int) -> Speaker | None:
         if self.recent and paragraph - self.recent[-1].paragraph <= 1:
@@ -317,25 +351,46 @@ class SpeakerResolver:
         return None
 
     def resolve(self, subj: Token, paragraph: int) -> Speaker:
+        """The speaker mention is always `subj`'s own phrase (a pronoun stays the pronoun, so a
+        reader sees where the attribution is); its entity is the one the phrase names, else the
+        one a pronoun or a description stands for."""
         head = named_head(resolve_relative(subj))
         lower = head.lower_
         if head.pos_ == "PRON" and lower in PERSON_PRONOUNS:
-            speaker = self._pronoun(head, lower, paragraph)
+            entity_id, name = self._pronoun(head, lower, paragraph)
+            speaker = self.speaker(head.idx, head.idx + len(head.text), head.text, entity_id, name)
             self.remember(speaker, paragraph, at=head.idx)
             return speaker
         start, end = phrase_bounds(head)
         h_start, h_end = head_bounds(head)
         entity = self.index.overlapping(h_start, h_end)
-        speaker = Speaker(
-            text=(self.parsed_text if self.parsed_text is not None else head.doc.text)[start:end],
-            start=start,
-            end=end,
-            entity_id=entity.id if entity else None,
-        )
+        entity_id = entity.id if entity else None
+        if entity is None and head.pos_ == "NOUN":
+            entity_id = self.index.described(
+                head.lemma_.lower(), head.lower_, head.idx, self.quote_spans
+            )
+        text = (self.parsed_text if self.parsed_text is not None else head.doc.text)[start:end]
+        speaker = self.speaker(start, end, text, entity_id)
         self.remember(speaker, paragraph, head)
         return speaker
 
-    def _pronoun(self, tok: Token, lower: str, paragraph: int) -> Speaker:
+    def speaker(
+        self, start: int, end: int, text: str, entity_id: str | None, name: str | None = None
+    ) -> Speaker:
+        """`name` is for a pronoun whose person was named but is no entity (the tagger missed
+        the name): the name as written."""
+        entity = self.index.by_id(entity_id)
+        return Speaker(
+            text=text,
+            start=start,
+            end=end,
+            entity_id=entity_id if entity is not None else None,
+            name=entity.name if entity is not None else name,
+        )
+
+    def _pronoun(self, tok: Token, lower: str, paragraph: int) -> tuple[str | None, str | None]:
+        """The entity (and name) a "he"/"she" stands for: a recent speaker of the right gender
+        with no other person named since, else the nearest person mention before it."""
         want = "m" if lower in MALE_PRONOUNS else "f"
         for prior in reversed(self.recent[-3:]):
             if paragraph - prior.paragraph > 1:
@@ -347,8 +402,6 @@ class SpeakerResolver:
                     prior.at, tok.idx, prior.speaker.entity_id, self.quote_spans
                 )
             ):
-                return prior.speaker
+                return prior.speaker.entity_id, prior.name
         ref = self.index.antecedent(tok.idx, lower, self.quote_spans)
-        if ref is not None:
-            return Speaker(text=ref.text, start=ref.start, end=ref.end, entity_id=ref.entity.id)
-        return Speaker(text=tok.text, start=tok.idx, end=tok.idx + len(tok.text))
+        return (ref.entity.id, ref.entity.name) if ref is not None else (None, None)
