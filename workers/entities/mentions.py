@@ -182,7 +182,7 @@ def _relabel(t: Columns, cand: Candidate) -> Candidate:
         return cand
     if (
         cand.label in _CUE_RELABELS
-        and not _is_full_person_name(t, cand.start, cand.end)
+        and not is_full_person_name(t, cand.start, cand.end)
         and _org_cue(t, cand)
     ):
         return Candidate(cand.start, cand.end, "ORG", "rule")
@@ -229,7 +229,7 @@ def _head_label(t: Columns, start: int, end: int) -> str | None:
     return label
 
 
-def _is_full_person_name(t: Columns, start: int, end: int) -> bool:
+def is_full_person_name(t: Columns, start: int, end: int) -> bool:
     """ "Claudia Sheinbaum": a given name then more name words, which no cue makes an ORG."""
     return end - start >= 2 and is_given_name(t.words[start])
 
@@ -390,6 +390,8 @@ def _extend_place(t: Columns, cand: Candidate) -> Candidate:
         return cand
     if end == cand.end and all(w in GEO_PREFIXES for w in t.words[start : cand.start]):
         return Candidate(start, end, cand.label, "gazetteer")
+    if end - start in {2, 3} and start < cand.start and is_given_name(t.words[start]):
+        return Candidate(start, end, "PERSON", "rule")  # "Ana Lincoln": a person's surname
     return Candidate(start, end, _head_label(t, start, end) or "ORG", "rule")
 
 
@@ -601,7 +603,7 @@ def _name_forms(t: Columns, cands: list[Candidate]) -> dict[tuple[str, ...], str
     return {f: label for f, label in forms.items() if len("".join(f)) >= 3}
 
 
-def _free_boundary(t: Columns, start: int, end: int) -> bool:
+def free_boundary(t: Columns, start: int, end: int) -> bool:
     """Not inside a longer run of capitalised words (the "Sudan" of an unmarked "Port Sudan")."""
     words = t.words
     if start > 0:
@@ -637,7 +639,7 @@ def propagate(t: Columns, cands: list[Candidate]) -> list[Candidate]:
             end = i + len(form)
             if end > n or any(taken[i:end]):
                 continue
-            if tuple(words[i:end]) != form or not _free_boundary(t, i, end):
+            if tuple(words[i:end]) != form or not free_boundary(t, i, end):
                 continue
             added.append(Candidate(i, end, forms[form], "model"))
             for j in range(i, end):
@@ -687,11 +689,16 @@ def _club_places(t: Columns, cands: list[Candidate]) -> list[Candidate]:
     words = t.words
     parts: set[str] = set()
     for c in cands:
-        if c.label != "ORG" or c.end - c.start != 2:
+        if c.label != "ORG" or not 2 <= c.end - c.start <= 3:
             continue
         first, last = words[c.start], words[c.end - 1]
-        if known_names().get(last) == "GPE" and first not in GEO_PREFIXES:
+        if c.end - c.start == 2 and known_names().get(last) == "GPE" and first not in GEO_PREFIXES:
             parts.update({first, last})
+        elif _is_nickname(last) and known_names().get(t.span_text(c.start, c.end - 1)) == "GPE":
+            # "Texas Rangers", "Kansas City Royals": a place, then the team's plural nickname
+            parts.add(last)
+            if c.end - c.start == 2:
+                parts.add(first)
     if not parts:
         return cands
     out = []
@@ -711,17 +718,30 @@ def _club_places(t: Columns, cands: list[Candidate]) -> list[Candidate]:
         if (
             i not in taken
             and word in parts
-            and _free_boundary(t, i, i + 1)
+            and free_boundary(t, i, i + 1)
             and (i == 0 or t.lower[i - 1] not in LOCATIVE_PREPS)
         ):
             out.append(Candidate(i, i + 1, "ORG", "rule"))
     return sorted(out, key=lambda c: c.start)
 
 
+def _is_nickname(word: str) -> bool:
+    """A capitalised plural: the nickname part of a team's name ("Rangers", "Royals")."""
+    return word[:1].isupper() and word.isalpha() and word.endswith("s") and not word.isupper()
+
+
 def _stands_for_club(tok: Token) -> bool:
-    if tok.dep_ in {"nsubj", "nsubjpass", "dobj", "conj", "appos"}:
+    """A name used as a team: subject, object, possessor ("X's lead"), the other side ("against
+    X", "victory over X", "scored for X"), or the modifier of a club role ("X coach")."""
+    if tok.dep_ in {"nsubj", "nsubjpass", "dobj", "conj", "appos", "poss"}:
+        return True
+    if tok.dep_ == "pobj" and tok.head.lower_ in TEAM_PREPOSITIONS:
         return True
     return tok.dep_ == "compound" and tok.head.lower_ in CLUB_ROLES
+
+
+#: Prepositions that put a team on the other side: "against X", "a win over X", "scored for X".
+TEAM_PREPOSITIONS = frozenset({"against", "over", "for", "versus", "vs", "vs."})
 
 
 def model_entities(doc: Doc) -> list[tuple[int, int, str]]:

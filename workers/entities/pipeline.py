@@ -44,6 +44,7 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("newsflow_propagate", m.propagate, "find again names tagged once"),
     ("newsflow_products", m.step_products, "maker + name + device noun is a product"),
     ("newsflow_clubs", m.step_clubs, "a club named after its city"),
+    ("newsflow_team_frames", context.step_team_frames, "a side in a contest is a team"),
 )
 #: Writes the candidates to `doc.ents`; not a rule layer, never switched off.
 WRITER = "newsflow_entity_spans"
