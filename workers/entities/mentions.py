@@ -85,13 +85,34 @@ def _is_camel(text: str) -> bool:
 
 
 def _trim(t: Columns, start: int, end: int) -> tuple[int, int]:
-    """Drop leading articles and punctuation and trailing possessives and punctuation."""
-    while start < end and (t.lower[start] in _LEADING_JUNK or t.punct[start] or t.space[start]):
+    """Drop leading articles and punctuation and trailing possessives and punctuation; a model
+    span's lower-case edges ("the pro-reform X union", "X news agency", "X province") and a
+    leading month ("August X Index") are description, not name."""
+    while start < end and (
+        t.lower[start] in _LEADING_JUNK
+        or t.punct[start]
+        or t.space[start]
+        or (end - start > 1 and _lower_word(t, start) and t.lower[start] not in _PARTICLES)
+        or (end - start > 1 and t.words[start] in CALENDAR and t.words[start + 1][:1].isupper())
+    ):
         start += 1
-    while end > start and (t.words[end - 1] in _POSSESSIVE or t.punct[end - 1] or t.space[end - 1]):
+    while end > start and (
+        t.words[end - 1] in _POSSESSIVE
+        or t.punct[end - 1]
+        or t.space[end - 1]
+        or (end - start > 1 and _lower_word(t, end - 1))
+    ):
         # keep the full stop of an abbreviation inside a token ("U.S." is one token)
         end -= 1
     return start, end
+
+
+#: Lower-case words that start or join personal names ("de Gaulle", "van der Berg").
+_PARTICLES = frozenset(["de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "ter", "la", "le", "al", "el", "bin", "ibn"])
+
+
+def _lower_word(t: Columns, i: int) -> bool:
+    return t.alpha[i] and t.words[i].islower()
 
 
 def _split_title(t: Columns, cand: Candidate) -> list[Candidate]:
@@ -154,6 +175,8 @@ def model_candidates(t: Columns, ents: list[tuple[int, int, str]]) -> list[Candi
         if label not in KEPT_LABELS:
             continue
         start, end = _trim(t, ent_start, ent_end)
+        if "(" in t.words[start:end]:  # "Long Name (ACR": the acronym is a mention of its own
+            start, end = _trim(t, start, t.words.index("(", start, end))
         if start >= end:
             continue
         for cand in _split_title(t, Candidate(start, end, label, "model")):

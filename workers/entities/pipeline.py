@@ -41,10 +41,12 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("newsflow_dateline", context.step_dateline, "the place a wire story was filed from"),
     ("newsflow_org_patterns", m.step_org_patterns, "organisations from heads and cues"),
     ("newsflow_place_frames", context.step_place_frames, "near X, the town of X: a place"),
+    ("newsflow_acronyms", context.step_acronyms, "Long Name (ACR); capitals after a number"),
     ("newsflow_propagate", m.propagate, "find again names tagged once"),
     ("newsflow_products", m.step_products, "maker + name + device noun is a product"),
     ("newsflow_clubs", m.step_clubs, "a club named after its city"),
     ("newsflow_team_frames", context.step_team_frames, "a side in a contest is a team"),
+    ("newsflow_team_nicknames", context.step_team_nicknames, "the All Xs: a team"),
 )
 #: Writes the candidates to `doc.ents`; not a rule layer, never switched off.
 WRITER = "newsflow_entity_spans"

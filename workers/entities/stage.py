@@ -44,7 +44,7 @@ def _set_ents(doc: Doc, entities: list[Entity]) -> None:
     spans = []
     for ent in entities:
         for m in ent.mentions:
-            span = doc.char_span(m.start, m.end, label=ent.type.value)
+            span = doc.char_span(m.start, m.end, label=ent.type.value, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
     doc.set_ents(filter_spans(spans), default="outside")
