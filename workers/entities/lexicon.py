@@ -45,6 +45,7 @@ class Lexicon:
     sports_terms: frozenset[str]
     sports_min_terms: int
     contest_verbs: frozenset[str]
+    name_particles: frozenset[str]
 
 
 @lru_cache(maxsize=1)

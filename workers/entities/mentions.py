@@ -38,6 +38,7 @@ from workers.entities.gazetteer import (
     is_title,
     known_names,
 )
+from workers.entities.lexicon import lexicon
 from workers.nlp import Columns
 
 #: The model labels the stage keeps: the EntityType values. Dates, numbers and money are left out.
@@ -108,7 +109,7 @@ def _trim(t: Columns, start: int, end: int) -> tuple[int, int]:
 
 
 #: Lower-case words that start or join personal names ("de Gaulle", "van der Berg").
-_PARTICLES = frozenset(["de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "ter", "la", "le", "al", "el", "bin", "ibn"])
+_PARTICLES = lexicon().name_particles
 
 
 def _lower_word(t: Columns, i: int) -> bool:
