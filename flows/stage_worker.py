@@ -1,0 +1,185 @@
+"""What a stage worker process runs: load the stages once, then run tasks sent down a pipe.
+
+A worker is a fresh interpreter started by `flows.workerpool.WorkerPool` (`python -m
+flows.worker_main FD`), so it has no thread but its own, and it never starts one: glibc then
+keeps `__libc_single_threaded` set
+and spaCy's parse skips the atomic operations a threaded process pays for (15-20 % of the parse,
+docs/performance.md). It tells the pool what it found (`ready`), so a library that starts a
+thread on import is seen, not guessed.
+
+Messages (tuples, pickled by `Connection.send`):
+- pool -> worker: first ``("init", "module:factory", settings JSON)``, then
+  ``("run", task_id, [payload bytes, ...])`` or ``("stop",)``
+- worker -> pool: ``("ready", WorkerInfo)``, ``("stage", task_id, stage name)`` as each stage
+  starts (so a deadline can say where the article was), ``("done", task_id, [Outcome, ...],
+  {stage: seconds}, rss_bytes)``, or ``("error", text)`` when the stages cannot be built.
+
+An outcome is compact plain data, never a spaCy Doc: the assembled EnrichedDocument as JSON bytes,
+or the failure that makes a dead letter.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib
+import os
+import signal
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from multiprocessing.connection import Connection
+from typing import cast
+
+import flows  # noqa: F401  (OpenBLAS one thread, before numpy is imported)
+from schemas import FailedStage, RawArticle, StageSettings
+from workers.assemble import assemble
+from workers.base import Stage, StageFailure, WorkItem
+from workers.decode import decode_raw_article
+from workers.pipeline import parse_scope, run_stage
+
+#: Builds the stages a worker runs, from the settings; named to the worker as 'module:function',
+#: so it must be a module-level function (flows.stages.build_stages in service, a test's own).
+StageFactory = Callable[[StageSettings], tuple[Stage, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerInfo:
+    """What a worker reports once its stages are loaded."""
+
+    pid: int
+    threads: int  # threading.active_count(): 1 means only the main thread
+    single_threaded: bool | None  # glibc's __libc_single_threaded; None where it is not exported
+    rss: int  # bytes, after loading
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    document_json: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    stage: FailedStage
+    error_type: str
+    reason: str
+    article_id: str | None = None
+
+
+Outcome = Done | Failed
+
+
+def libc_single_threaded() -> bool | None:
+    """glibc's own record of whether this process ever had a second thread (glibc >= 2.32)."""
+    try:
+        flag = ctypes.c_char.in_dll(ctypes.CDLL(None), "__libc_single_threaded")
+    except (OSError, ValueError):
+        return None
+    return flag.value != b"\x00"
+
+
+def rss_bytes() -> int:
+    """Resident set size now (not the peak): what the restart-after-K-articles decision reads."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def run_task(
+    stages: tuple[Stage, ...],
+    payloads: list[bytes],
+    on_stage: Callable[[str], None] = lambda name: None,
+) -> tuple[list[Outcome], dict[str, float]]:
+    """Decode, every stage, assemble: one outcome per payload, in order. Pure apart from the
+    stages' own state; the same code path the in-process flow runs (workers.pipeline).
+    `on_stage` hears each stage's name as it starts."""
+    outcomes: list[Outcome | None] = [None] * len(payloads)
+    items: list[WorkItem] = []
+    for index, payload in enumerate(payloads):
+        decoded = decode_raw_article(payload)
+        if isinstance(decoded, StageFailure):
+            outcomes[index] = Failed(decoded.stage, decoded.error_type, decoded.reason)
+        else:
+            items.append(WorkItem(raw=decoded, extras={"index": index}))
+    seconds: dict[str, float] = {}
+    with parse_scope(stages, items):
+        for stage in stages:
+            on_stage(stage.name.value)
+            seconds[stage.name.value] = run_stage(stage, items)
+    versions = {stage.name.value: stage.version for stage in stages}
+    for item in items:
+        index = item.extras["index"]
+        if item.ok:
+            try:
+                document = assemble(item, versions)
+            except ValueError as exc:  # e.g. a span a stage got wrong: never store it
+                item.failure = StageFailure(FailedStage.SINK, type(exc).__name__, str(exc))
+            else:
+                outcomes[index] = Done(document.model_dump_json().encode("utf-8"))
+                continue
+        assert item.failure is not None
+        f = item.failure
+        outcomes[index] = Failed(f.stage, f.error_type, f.reason, item.raw.id)
+    return [o for o in outcomes if o is not None], seconds
+
+
+def _announce(conn: Connection, task_id: int, stage: str) -> None:
+    conn.send(("stage", task_id, stage))
+
+
+def resolve(reference: str) -> StageFactory:
+    """'module:function' -> the function (how the pool names a stage factory to a new process)."""
+    module, _, name = reference.partition(":")
+    factory = getattr(importlib.import_module(module), name)
+    if not callable(factory):
+        raise TypeError(f"{reference} is not callable")
+    return cast(StageFactory, factory)
+
+
+#: Run once through every stage before a worker says it is ready: a fresh pipeline's first parse
+#: is several times slower than the next (lazy loading), and the deadline must not count that.
+WARM_UP = RawArticle(
+    id="newsflow-warm-up",
+    title="Council approves harbour budget",
+    body=(
+        "The city council approved a new harbour budget on Tuesday after two weeks of talks "
+        "with the port authority and the shipping union.\n\n"
+        '"We can start the repairs in spring," said the council leader, who chaired the '
+        "meeting. The union said it would study the plan before its members vote next month."
+    ),
+)
+
+
+def serve(conn: Connection) -> None:
+    """The worker's whole life: build the stages named by the pool's first message, report, run
+    tasks until told to stop or the pool's end of the pipe closes (the pool is gone)."""
+    # The pool decides when a worker ends; Ctrl-C in a terminal reaches the whole process group.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _, factory, settings_json = conn.recv()
+        stages = resolve(factory)(StageSettings.model_validate_json(settings_json))
+        run_task(stages, [WARM_UP.model_dump_json().encode("utf-8")])
+    except (EOFError, OSError):
+        return
+    except Exception:
+        conn.send(("error", traceback.format_exc(limit=5)))
+        return
+    conn.send(
+        (
+            "ready",
+            WorkerInfo(os.getpid(), threading.active_count(), libc_single_threaded(), rss_bytes()),
+        )
+    )
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] != "run":
+            return
+        _, task_id, payloads = message
+        outcomes, seconds = run_task(stages, payloads, partial(_announce, conn, task_id))
+        conn.send(("done", task_id, outcomes, seconds, rss_bytes()))
