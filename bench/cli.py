@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -46,3 +47,26 @@ def bench_command(
             f"end-to-end bench needs Kafka and S3 (make services; source .env.services), "
             f"or --skip-e2e: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def codecs_command(
+    settings: Settings, articles: int, words: int, seed: int, corpus: Path | None, runs: int = 3
+) -> dict[str, Any]:
+    """`newsflow bench --codecs`: the generated corpus, or the first `articles` under `corpus`."""
+    from bench.codecs import load_articles, run_codecs
+    from bench.corpus import generate
+    from bench.report import machine
+
+    if corpus is not None:
+        chosen = load_articles(corpus)[:articles]
+        label = f"{corpus} (first {len(chosen)} valid articles)"
+    else:
+        chosen, label = generate(articles, words, seed), f"generated ({articles} x {words} words)"
+    try:
+        result = run_codecs(settings.kafka, chosen, label, runs=runs)
+    except KafkaError as exc:
+        raise ValueError(
+            f"codec bench needs Kafka (make services; source .env.services): "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    return {"machine": machine(), **result}

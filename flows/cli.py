@@ -10,12 +10,13 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, cast
 
 import typer
 from pydantic import ValidationError
 
 from flows.config import (
+    COMPRESSION_CODECS,
     DEFAULT_MAX_BATCH,
     DEFAULT_MAX_BATCHES,
     DEFAULT_MAX_WAIT_S,
@@ -23,6 +24,7 @@ from flows.config import (
     FILES_SOURCE,
     MAX_BATCH_RANGE,
     MAX_WAIT_MIN_S,
+    Compression,
     Settings,
 )
 
@@ -118,23 +120,31 @@ def produce(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles")],
     topic: Annotated[str | None, typer.Option(help="Topic (default NEWSFLOW_TOPIC)")] = None,
+    compression: Annotated[
+        str | None,
+        typer.Option(help="none, gzip, snappy, lz4 or zstd (default NEWSFLOW_KAFKA_COMPRESSION)"),
+    ] = None,
 ) -> None:
     """Validate article files and publish the valid ones to Kafka (key = article id)."""
     from flows.produce import publish, validate_files
     from flows.sources.files import SourcePathError
 
+    config = settings_of(ctx).kafka
+    if compression is not None and compression not in COMPRESSION_CODECS:
+        fail(f"--compression {compression!r}: use one of {', '.join(COMPRESSION_CODECS)}")
+    codec = cast(Compression, compression or config.compression)
     try:
         articles, invalid = validate_files(paths)
     except SourcePathError as exc:
         fail(str(exc))
     for where, reason in invalid:
         typer.echo(f"invalid: {where}: {reason}", err=True)
-    config = settings_of(ctx).kafka
     try:
-        sent = publish(articles, config, topic) if articles else 0
+        sent = publish(articles, config, topic, codec) if articles else 0
     except Exception as exc:  # broker unreachable, topic missing, ...: one line, not a traceback
         fail(f"could not publish to {config.bootstrap_servers}: {type(exc).__name__}: {exc}", 1)
-    typer.echo(f"sent {sent} articles to {topic or config.topic}; {len(invalid)} invalid not sent")
+    where = f"{topic or config.topic} ({codec})"
+    typer.echo(f"sent {sent} articles to {where}; {len(invalid)} invalid not sent")
     if invalid:
         raise typer.Exit(1)
 
@@ -289,14 +299,26 @@ def bench(
     runs: Annotated[
         int, typer.Option(min=1, max=9, help="Runs of each end-to-end scenario (median shown)")
     ] = 3,
+    codecs: Annotated[
+        bool, typer.Option(help="Instead: bytes, produce and consume rate per Kafka codec")
+    ] = False,
+    codec_corpus: Annotated[
+        Path | None, typer.Option(help="With --codecs: real articles (files) instead of generated")
+    ] = None,
 ) -> None:
     """Measure throughput per stage and end to end (Kafka + S3 from the environment); JSON."""
     try:
-        from bench.cli import bench_command
+        from bench.cli import bench_command, codecs_command
     except ModuleNotFoundError as exc:
         fail(f"newsflow bench needs the tools extra (pip install 'newsflow[tools]'): {exc}")
 
     try:
+        if codecs:
+            codec_report = codecs_command(
+                settings_of(ctx), articles, words, seed, codec_corpus, runs
+            )
+            typer.echo(json.dumps(codec_report, indent=2))
+            return
         report = bench_command(
             settings_of(ctx), articles, words, processes, skip_e2e, memory, seed, max_batch, runs
         )

@@ -17,7 +17,7 @@ docs/architecture.md lists every variable; a test keeps that table and this mode
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +35,12 @@ _FROZEN = SettingsConfigDict(
     env_ignore_empty=True,
     str_strip_whitespace=True,
 )
+
+
+#: Every codec Kafka defines; kafka-python decodes all of them with the libraries pyproject.toml
+#: declares (its own extras: python-snappy, lz4, zstandard, and crc32c for the checksums).
+Compression = Literal["none", "gzip", "snappy", "lz4", "zstd"]
+COMPRESSION_CODECS: tuple[Compression, ...] = ("none", "gzip", "snappy", "lz4", "zstd")
 
 
 class KafkaSettings(BaseSettings):
@@ -88,6 +94,19 @@ class KafkaSettings(BaseSettings):
     ssl_cafile: str | None = Field(default=None, validation_alias="KAFKA_SSL_CAFILE")
     ssl_certfile: str | None = Field(default=None, validation_alias="KAFKA_SSL_CERTFILE")
     ssl_keyfile: str | None = Field(default=None, validation_alias="KAFKA_SSL_KEYFILE")
+    # How records are written and which ones the consumer may see (issue 22).
+    compression: Compression = Field(
+        default="zstd",
+        validation_alias="NEWSFLOW_KAFKA_COMPRESSION",
+        description="Codec of `newsflow produce` and the DLQ producer (measured by `newsflow "
+        "bench --codecs`: docs/performance.md); consumers read every codec whatever it is",
+    )
+    isolation_level: Literal["read_committed", "read_uncommitted"] = Field(
+        default="read_committed",
+        validation_alias="NEWSFLOW_KAFKA_ISOLATION_LEVEL",
+        description="read_committed: records of aborted (and still open) transactions are never "
+        "enriched or stored",
+    )
 
     #: Fields passed to kafka-python's producer and consumer under their own names when set.
     CLIENT_OPTIONS: ClassVar[tuple[str, ...]] = (
@@ -234,3 +253,15 @@ def kafka_client_options(kafka: KafkaSettings) -> dict[str, object]:
 
 def redacted(options: dict[str, object]) -> dict[str, object]:
     return {k: ("***" if "password" in k or "secret" in k else v) for k, v in options.items()}
+
+
+def kafka_producer_codec_options(
+    kafka: KafkaSettings, codec: Compression | None = None
+) -> dict[str, object]:
+    """`codec` (a command-line flag) over the setting; kafka-python spells "none" as None."""
+    chosen = codec or kafka.compression
+    return {"compression_type": None if chosen == "none" else chosen}
+
+
+def kafka_consumer_read_options(kafka: KafkaSettings) -> dict[str, object]:
+    return {"isolation_level": kafka.isolation_level}

@@ -56,7 +56,7 @@ def decode_batch(envelopes: list[Envelope]) -> tuple[list[WorkItem], list[DeadLe
     items: list[WorkItem] = []
     dead: list[DeadLetter] = []
     for env in envelopes:
-        decoded = decode_raw_article(env.payload)
+        decoded = env.failure or decode_raw_article(env.payload)
         if isinstance(decoded, StageFailure):
             dead.append(make_dead_letter(env.payload, env.origin, decoded))
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import KafkaSettings
+from flows.config import Compression, KafkaSettings
 from flows.sinks.kafka_dlq import SEND_TIMEOUT_S, make_producer
 from flows.sources.files import FileSource
 from schemas import RawArticle
@@ -33,12 +33,18 @@ def validate_files(paths: list[Path]) -> tuple[list[RawArticle], list[tuple[str,
     return valid, invalid
 
 
-def publish(articles: list[RawArticle], config: KafkaSettings, topic: str | None = None) -> int:
+def publish(
+    articles: list[RawArticle],
+    config: KafkaSettings,
+    topic: str | None = None,
+    compression: Compression | None = None,
+) -> int:
     """Key = article id, so all versions of an article land in one partition, in order.
 
     A bulk load: the articles go out in large batches (one request per partition's share where
-    they fit), compressed together, and arrive at the broker together."""
-    producer = make_producer(config, bulk=True)
+    they fit), compressed together (`compression`, else the configured codec), and arrive at the
+    broker together."""
+    producer = make_producer(config, bulk=True, compression=compression)
     try:
         futures = [
             producer.send(

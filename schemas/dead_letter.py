@@ -27,6 +27,11 @@ class Origin(BaseModel):
     topic: str | None = None
     partition: int | None = None
     offset: int | None = None
+    last_offset: int | None = Field(
+        default=None,
+        description="Set when the letter covers a span of offsets (offset..last_offset), "
+        "e.g. a record batch the consumer could not decode",
+    )
     key: str | None = None
     path: str | None = None
 

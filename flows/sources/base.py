@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from schemas import Origin
+from workers.base import StageFailure
 
 
 @dataclass(slots=True)
@@ -19,6 +20,9 @@ class Envelope:
     payload: bytes
     origin: Origin
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: Set by a source that could not read the message at all (a record batch its client cannot
+    #: decode): the envelope then carries no payload and becomes a dead letter with this reason.
+    failure: StageFailure | None = None
 
 
 class Source(Protocol):

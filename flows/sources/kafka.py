@@ -9,15 +9,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from flows.config import DEFAULT_MAX_WAIT_S, KafkaSettings, kafka_client_options
+from flows.config import (
+    DEFAULT_MAX_WAIT_S,
+    KafkaSettings,
+    kafka_client_options,
+    kafka_consumer_read_options,
+)
 from flows.sources.base import Envelope
-from schemas import Origin
+from flows.sources.kafka_undecodable import UndecodableSpan, is_undecodable_error, skip_undecodable
+from schemas import FailedStage, Origin
+from workers.base import StageFailure
 
 #: Large enough for the biggest message a producer may send (RawArticle bounds the body at 5 MB).
 MAX_FETCH_BYTES = 8 * 1024 * 1024
@@ -59,10 +66,13 @@ class KafkaSource:
             fetch_max_bytes=4 * MAX_FETCH_BYTES,
             session_timeout_ms=SESSION_TIMEOUT_MS,
             heartbeat_interval_ms=SESSION_TIMEOUT_MS // 4,
+            **kafka_consumer_read_options(config),
             **kafka_client_options(config),
         )
         self.first_offset: dict[int, int] = {}
         self.last_offset: dict[int, int] = {}
+        #: The last offset handed to the flow per partition (see `_past_markers`).
+        self.delivered: dict[TopicPartition, int] = {}
 
     def describe(self) -> str:
         return f"kafka:{self.config.topic}"
@@ -126,19 +136,40 @@ class KafkaSource:
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
+    def _poll_once(
+        self, max_records: int, timeout: float
+    ) -> tuple[dict[TopicPartition, list[Any]], list[UndecodableSpan]]:
+        """One poll; a record batch the client cannot decode comes back as a span to
+        dead-letter (the consumer already past it), not as an exception (see
+        flows.sources.kafka_undecodable)."""
+        try:
+            records = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records)
+        except Exception as exc:
+            if not is_undecodable_error(exc):
+                raise
+            spans = skip_undecodable(self.consumer, exc)
+            if not spans:
+                raise
+            return {}, spans
+        return records, []
+
     def _poll(self, max_records: int, timeout: float) -> list[Envelope]:
-        records = self._through_outage(
-            lambda: self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records),
-            "poll",
-        )
-        batch: list[Envelope] = []
+        records, spans = self._through_outage(lambda: self._poll_once(max_records, timeout), "poll")
+        batch = [_undecodable_envelope(span) for span in spans]
         for tp, messages in records.items():
             for m in messages:
+                # Any key or none (the id comes from the value); headers are not read.
                 key = m.key.decode("utf-8", "replace") if m.key is not None else None
                 origin = Origin(
                     kind="kafka", topic=tp.topic, partition=tp.partition, offset=m.offset, key=key
                 )
                 batch.append(Envelope(m.value or b"", origin))
+        for env in batch:
+            o = env.origin
+            assert o.topic is not None and o.partition is not None and o.offset is not None
+            last = o.offset if o.last_offset is None else o.last_offset
+            tp = TopicPartition(o.topic, o.partition)
+            self.delivered[tp] = max(self.delivered.get(tp, -1), last)
         return batch
 
     def batches(self, max_batch: int) -> Iterator[list[Envelope]]:
@@ -168,12 +199,32 @@ class KafkaSource:
             o = env.origin
             assert o.topic is not None and o.partition is not None and o.offset is not None
             tp = TopicPartition(o.topic, o.partition)
+            after = (o.offset if o.last_offset is None else o.last_offset) + 1
             current = offsets.get(tp)
-            if current is None or o.offset + 1 > current.offset:
-                offsets[tp] = OffsetAndMetadata(o.offset + 1, "", -1)
+            if current is None or after > current.offset:
+                offsets[tp] = OffsetAndMetadata(after, "", -1)
+        offsets = self._past_markers(offsets)
         if offsets:
             # The batch is stored by now: riding out a broker restart here saves re-processing it.
             self._through_outage(lambda: self.consumer.commit(offsets), "commit")
+
+    def _past_markers(
+        self, offsets: dict[TopicPartition, OffsetAndMetadata]
+    ) -> dict[TopicPartition, OffsetAndMetadata]:
+        """Commit past what the consumer skipped after a batch's last record: transaction
+        markers and aborted records (read_committed) are never handed out, so a commit at the last
+        record + 1 would leave a partition that ends in a marker lagging by one for ever (and a
+        run waiting for the group's lag to reach zero would never end). Only when nothing was
+        handed out after this batch on the partition is its position all skipped records.
+        """
+        assigned = self.consumer.assignment()
+        moved = dict(offsets)
+        for tp, meta in offsets.items():
+            if tp in assigned and self.delivered.get(tp) == meta.offset - 1:
+                position = self.consumer.position(tp)
+                if position is not None and position > meta.offset:
+                    moved[tp] = OffsetAndMetadata(position, "", -1)
+        return moved
 
     def lag(self) -> dict[str, int]:
         """Messages not yet committed per partition, for the run's report."""
@@ -189,3 +240,16 @@ class KafkaSource:
 
     def close(self) -> None:
         self.consumer.close(autocommit=False)
+
+
+def _undecodable_envelope(span: UndecodableSpan) -> Envelope:
+    """A span the client could not decode, as an envelope that becomes its dead letter."""
+    origin = Origin(
+        kind="kafka",
+        topic=span.topic,
+        partition=span.partition,
+        offset=span.first_offset,
+        last_offset=span.last_offset,
+    )
+    failure = StageFailure(FailedStage.DECODE, span.error_type, span.reason)
+    return Envelope(b"", origin, failure=failure)
