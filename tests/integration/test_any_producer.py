@@ -13,7 +13,9 @@ would cost most of the run.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import subprocess
 import sys
 import time
@@ -303,3 +305,73 @@ def test_undecodable_batches_become_dead_letters_and_the_rest_is_stored(
         assert ids == bad_runs[0]
     finally:
         consumer.close()
+
+
+def test_a_record_over_the_fetch_limit_is_a_dead_letter_and_the_rest_is_stored(
+    services: Any, s3_bucket: str
+) -> None:
+    """A topic may allow records larger than the consumer's per-partition fetch limit
+    (max.message.bytes is per topic). Brokers since KIP-74 return such a record whole when it is
+    the first of a fetch, so it reaches the flow and is refused there, by size, as a dead letter
+    (kafka-python's RecordTooLargeError is only for brokers older than 0.10.1; the consumer
+    handles it like any undecodable batch)."""
+    from kafka.admin import NewTopic
+
+    from flows.sources.kafka import MAX_FETCH_BYTES
+
+    topic = f"anyprod-big-{uuid.uuid4().hex[:12]}"
+    dlq = services.create_topic(partitions=1, prefix="anyprod-dlq")
+    admin = services.kafka_admin()
+    try:
+        admin.create_topics(
+            [
+                NewTopic(
+                    name=topic,
+                    num_partitions=2,
+                    replication_factor=1,
+                    topic_configs={"max.message.bytes": str(2 * MAX_FETCH_BYTES)},
+                )
+            ],
+            timeout_ms=10_000,
+        )
+    finally:
+        admin.close()
+    try:
+        articles = _articles(3)
+        sent = Sent()
+        producer = _producer(
+            services, **{"compression.type": "none", "message.max.bytes": 2 * MAX_FETCH_BYTES}
+        )
+        small = [next(articles) for _ in range(3)]
+        # Incompressible text, so the record stays over the limit on the wire too.
+        big_body = base64.b64encode(os.urandom(int(MAX_FETCH_BYTES * 0.8))).decode()
+        big = json.dumps({"id": "too-big", "body": big_body}).encode()
+        assert len(big) > MAX_FETCH_BYTES
+        # partition 0: a small article, the big one, a small one; partition 1: a small one
+        for value, partition, label in (
+            (small[0][1], 0, "small"),
+            (big, 0, "too-big"),
+            (small[1][1], 0, "small"),
+        ):
+            producer.produce(
+                topic, value=value, partition=partition, on_delivery=sent.callback(label)
+            )
+            assert producer.flush(60) == 0  # each its own batch
+        producer.produce(topic, value=small[2][1], partition=1)
+        assert producer.flush(30) == 0
+        assert not sent.errors, sent.errors
+
+        group = f"anyprod-{uuid.uuid4().hex[:8]}"
+        run = _consume(services, topic, dlq, s3_bucket, group)
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert not _our_tracebacks(run.stderr)
+        assert sorted(_stored_ids(services, s3_bucket)) == sorted(i for i, _ in small)
+        (letter,) = [json.loads(m.value()) for m in _read_all(services, dlq, expected=1)]
+        assert letter["error_type"] == "PayloadTooLarge"
+        assert (letter["origin"]["partition"], letter["origin"]["offset"]) == sent.offsets[
+            "too-big"
+        ]
+        assert _lag(services, topic, group) == 0
+    finally:
+        services.delete_topic(topic)
+        services.delete_topic(dlq)
