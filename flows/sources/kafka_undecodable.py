@@ -185,9 +185,11 @@ def skip_undecodable(consumer: ConsumerLike, original: BaseException) -> list[Un
             if spans:
                 break  # one span per poll: the other partitions are served in between
     finally:
+        still = consumer.assignment()  # a rebalance may have taken partitions meanwhile
         for tp in assigned:
-            consumer.seek(tp, resume_at[tp])
-        consumer.resume(*assigned)
+            if tp in still:
+                consumer.seek(tp, resume_at[tp])
+        consumer.resume(*(tp for tp in assigned if tp in still))
     for span in spans:
         logger.error("dead-lettering undecodable records: %s", span.reason)
     if not spans:

@@ -7,13 +7,12 @@ import time
 import uuid
 from typing import Any
 
+import confluent_kafka
 import pytest
 
 from bench.corpus import generate
 from flows.config import COMPRESSION_CODECS, Compression, KafkaSettings
 from flows.produce import publish
-
-confluent_kafka = pytest.importorskip("confluent_kafka")
 
 pytestmark = pytest.mark.integration
 
