@@ -263,3 +263,29 @@ def step_team_nicknames(t: Columns, cands: list[Candidate]) -> list[Candidate]:
         out.append(Candidate(i + 1, j, "ORG", "rule"))
         by_start[i + 1] = out[-1]
     return sorted(out, key=lambda c: c.start)
+
+
+def step_facility_heads(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """ "Wall Street", "Grace Road", "Heathrow Airport" where the model saw nothing: capitalised
+    words before a capitalised street, building or venue noun name a facility (a place)."""
+    heads = lexicon().facility_heads
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    added: list[Candidate] = []
+    for i in range(1, t.n):
+        if t.words[i] not in heads or i in taken:
+            continue
+        start = i
+        while (
+            start > 0
+            and i - start < 3
+            and start - 1 not in taken
+            and t.alpha[start - 1]
+            and t.words[start - 1][:1].isupper()
+            and not t.sent_start[start]
+            and t.words[start - 1] not in lexicon().calendar_words
+            and t.lower[start - 1] not in {"the", "a", "an"}
+        ):
+            start -= 1
+        if start < i:
+            added.append(Candidate(start, i + 1, "FAC", "pattern"))
+    return sorted(cands + added, key=lambda c: c.start) if added else cands

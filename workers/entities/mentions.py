@@ -102,6 +102,7 @@ def _trim(t: Columns, start: int, end: int) -> tuple[int, int]:
         or t.punct[end - 1]
         or t.space[end - 1]
         or (end - start > 1 and _lower_word(t, end - 1))
+        or (end - start > 1 and t.words[end - 1][:1].isdigit())  # "X Sox 7-0", "Y 75th"
     ):
         # keep the full stop of an abbreviation inside a token ("U.S." is one token)
         end -= 1
