@@ -299,3 +299,32 @@ def test_stage_replaces_earlier_output() -> None:
     first = [e.model_dump() for e in item.entities]
     stage([item])
     assert [e.model_dump() for e in item.entities] == first
+
+
+def test_rule_layers_are_pipeline_components_that_can_be_switched_off() -> None:
+    from workers.entities.pipeline import STEPS, WRITER, rule_components_off
+
+    nlp = entity_nlp(MODEL)
+    names = [name for name, _, _ in STEPS]
+    assert [n for n in nlp.pipe_names if n.startswith("newsflow_")] == [*names, WRITER]
+    assert nlp.pipe_names.index("ner") < nlp.pipe_names.index(names[0])
+    text = "VARNOK, Estoria 2024-03-02\n\nThe council approved the budget on Friday."
+    on = {(e.text, e.label_) for e in nlp(text).ents}
+    assert ("VARNOK", "GPE") in on
+    with rule_components_off(nlp, ["newsflow_dateline"]):
+        off = {(e.text, e.label_) for e in nlp(text).ents}
+    assert ("VARNOK", "GPE") not in off
+    with (
+        pytest.raises(ValueError, match="not entity rule components"),
+        rule_components_off(nlp, ["ner"]),
+    ):
+        pass
+
+
+def test_title_is_never_part_of_a_person_name() -> None:
+    entities = _entities(
+        "Councillor Mara Lindqvist opened the hall. Chief executive Tomas Orrin spoke after her."
+    )
+    names = {e.name for e in entities if e.type == "PERSON"}
+    assert "Mara Lindqvist" in names, names
+    assert not any(n.split()[0].lower() in {"councillor", "chief", "executive"} for n in names)

