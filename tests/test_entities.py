@@ -168,14 +168,22 @@ def test_last_word_says_law_facility_school_or_competition() -> None:
 
 def test_place_in_a_club_name_stands_for_the_club_unless_used_as_a_place() -> None:
     entities = _entities(
-        "Inter Milan beat Napoli on Sunday. Milan coach Simone Inzaghi praised his defence. "
-        "Fans celebrated in Milan until dawn. Munich police said the night was calm."
+        "Athletic Lisbon beat Varnok United 2-1 in the league match on Sunday. Lisbon scored "
+        "twice before the break and the striker got the late goal. Fans celebrated in Lisbon "
+        "until dawn. Berlin police said the night was calm."
     )
-    club = _by_name(entities, "Inter Milan")
+    club = _by_name(entities, "Athletic Lisbon")
     assert club.type == "ORG" and club.count == 2
-    city = _by_name(entities, "Milan")
+    city = _by_name(entities, "Lisbon")
     assert city.type == "GPE" and city.count == 1
-    assert _by_name(entities, "Munich").type == "GPE"
+    assert _by_name(entities, "Berlin").type == "GPE"
+
+
+def test_a_club_rule_needs_a_sports_report() -> None:
+    entities = _entities(
+        "Statistics Canada said on Friday that Canada's current account moved into surplus."
+    )
+    assert _by_name(entities, "Canada").type == "GPE"
 
 
 def test_products_and_sentence_initial_common_nouns_are_not_organisations() -> None:

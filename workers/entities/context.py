@@ -281,6 +281,7 @@ def step_facility_heads(t: Columns, cands: list[Candidate]) -> list[Candidate]:
             and start - 1 not in taken
             and t.alpha[start - 1]
             and t.words[start - 1][:1].isupper()
+            and not t.stop[start - 1]
             and not t.sent_start[start]
             and t.words[start - 1] not in lexicon().calendar_words
             and t.lower[start - 1] not in {"the", "a", "an"}
@@ -289,3 +290,54 @@ def step_facility_heads(t: Columns, cands: list[Candidate]) -> list[Candidate]:
         if start < i:
             added.append(Candidate(start, i + 1, "FAC", "pattern"))
     return sorted(cands + added, key=lambda c: c.start) if added else cands
+
+
+def step_given_names(t: Columns, cands: list[Candidate]) -> list[Candidate]:
+    """ "..., Lilia Toma, Ivo Brandt;" where the model saw nothing (line-ups, lists of names): a
+    capitalised word the given-name list knows, then one or two capitalised proper nouns that
+    are not an organisation, place or facility word, is a person's name."""
+    from workers.entities.gazetteer import is_given_name, known_names
+
+    lex = lexicon()
+    stop_words = lex.org_heads | lex.not_person_heads | lex.facility_heads | lex.calendar_words
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    added: list[Candidate] = []
+    i = 0
+    while i < t.n - 1:
+        word = t.words[i]
+        if i in taken or not (t.alpha[i] and word[:1].isupper() and not t.upper[i]):
+            i += 1
+            continue
+        end = i + 1
+        while (
+            end < t.n
+            and end - i < 3
+            and end not in taken
+            and t.alpha[end]
+            and t.words[end][:1].isupper()
+            and not t.upper[end]
+            and t.pos[end] == "PROPN"
+            and t.words[end] not in stop_words
+            and t.words[end] not in known_names()
+            and t.words[end] not in lex.demonyms
+        ):
+            end += 1
+        if (
+            end > i + 1
+            and (end >= t.n or not (t.alpha[end] and t.words[end][:1].isupper()))
+            and word not in stop_words
+            and word not in lex.demonyms
+            and not lex_title(word)
+            and is_given_name(word)
+        ):
+            added.append(Candidate(i, end, "PERSON", "pattern"))
+            i = end
+            continue
+        i += 1
+    return sorted(cands + added, key=lambda c: c.start) if added else cands
+
+
+def lex_title(word: str) -> bool:
+    from workers.entities.gazetteer import is_title
+
+    return is_title(word)

@@ -807,7 +807,10 @@ def step_products(t: Columns, cands: list[Candidate]) -> list[Candidate]:
 
 
 def step_clubs(t: Columns, cands: list[Candidate]) -> list[Candidate]:
-    return _club_places(t, cands)
+    """Clubs named after their city, in sports reports only: "Statistics X" is no club."""
+    from workers.entities.context import is_sports_report
+
+    return _club_places(t, cands) if is_sports_report(t) else cands
 
 
 def find_mentions(doc: Doc, columns: Columns | None = None) -> list[Candidate]:

@@ -43,6 +43,7 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
     ("newsflow_place_frames", context.step_place_frames, "near X, the town of X: a place"),
     ("newsflow_acronyms", context.step_acronyms, "Long Name (ACR); capitals after a number"),
     ("newsflow_facility_heads", context.step_facility_heads, "X Street, X Airport: a place"),
+    ("newsflow_given_names", context.step_given_names, "a known given name + surname"),
     ("newsflow_propagate", m.propagate, "find again names tagged once"),
     ("newsflow_products", m.step_products, "maker + name + device noun is a product"),
     ("newsflow_clubs", m.step_clubs, "a club named after its city"),
