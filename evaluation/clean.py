@@ -19,6 +19,9 @@ baseline is not penalised for printing the headline.
 
 The gold file is JSON lines written by `gold/clean/build_gold.py`: {"id", "format", "raw":
 RawArticle fields, "expected": {"title", "text", "highlights", "language"}}.
+
+A folder in the WCXB layout (ground-truth.json + html/) is scored by `evaluation.clean_pages`
+instead, with that benchmark's own metric.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from evaluation.clean_pages import evaluate_pages
 from evaluation.metrics import multiset_overlap, prf
+from evaluation.wcxb import is_wcxb
 from schemas import RawArticle, StageSettings
 from workers.base import WorkItem
 from workers.cleaning import CleaningStage
@@ -86,6 +91,13 @@ def _add(total: dict[str, list[int]], key: str, counts: Counts) -> None:
 
 
 def evaluate(gold: Path, settings: StageSettings) -> dict[str, Any]:
+    """Our gold file, or a page set in the WCXB layout (detected from the path)."""
+    if is_wcxb(gold):
+        return evaluate_pages(gold, settings)
+    return evaluate_gold(gold, settings)
+
+
+def evaluate_gold(gold: Path, settings: StageSettings) -> dict[str, Any]:
     items = load_gold(gold)
     stage = CleaningStage(settings)
     totals: dict[str, dict[str, list[int]]] = defaultdict(dict)  # system -> format/all -> counts
@@ -120,6 +132,16 @@ def evaluate(gold: Path, settings: StageSettings) -> dict[str, Any]:
     }
     worst = sorted(per_item, key=lambda r: r["ours"])[:5]
     return {
+        "row": {
+            "stage": "cleaning",
+            "set": str(gold),
+            "items": len(items),
+            "figures": _row_figures(scores["ours"]["all"], errors),
+            "baseline": {
+                "name": "trafilatura",
+                "figures": _row_figures(scores["trafilatura"]["all"], None),
+            },
+        },
         "gold": str(gold),
         "items": len(items),
         "by_format": dict(sorted(_count_formats(items).items())),
@@ -130,6 +152,14 @@ def evaluate(gold: Path, settings: StageSettings) -> dict[str, Any]:
         "empty_errors": errors,
         "worst_items": worst,
     }
+
+
+def _row_figures(score: dict[str, float], lost: int | None) -> dict[str, float]:
+    """The contract's headline figures (F1, P, R, lost), token-level on our gold."""
+    figures = {"F1": score["f1"], "P": score["precision"], "R": score["recall"]}
+    if lost is not None:
+        figures["lost"] = lost
+    return figures
 
 
 def _count_formats(items: list[dict[str, Any]]) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel
 
-from schemas.cleaned import CleanedArticle
+from schemas.cleaned import CleanedArticle, CleaningInfo
 from schemas.dead_letter import DeadLetter, FailedStage, Origin
 from schemas.enriched import (
     SCHEMA_VERSION,
@@ -33,6 +33,7 @@ __all__ = [
     "PUBLISHED_MODELS",
     "SCHEMA_VERSION",
     "CleanedArticle",
+    "CleaningInfo",
     "ContentType",
     "DeadLetter",
     "EnrichedDocument",

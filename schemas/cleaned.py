@@ -9,6 +9,21 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Span = tuple[int, int]
 
 
+class CleaningInfo(BaseModel):
+    """How sure the cleaning stage is of the text it kept.
+
+    `low_confidence` is true when the extractors found little or no article text and the stage
+    fell back to the best text the page has (all the extractor's blocks, or the page's visible
+    text) rather than dead-lettering an article that has text. Readers who want only confident
+    extractions filter on it; a page with no readable text at all is still a dead letter.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    low_confidence: bool = False
+    reason: str | None = Field(default=None, description="Why the text is a fallback, if it is")
+
+
 class CleanedArticle(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -25,6 +40,7 @@ class CleanedArticle(BaseModel):
         default_factory=list, description="Key-point bullets kept apart from the body"
     )
     content_hash: str
+    cleaning: CleaningInfo = Field(default_factory=CleaningInfo)
     duplicate_of: str | None = Field(
         default=None, description="id of an earlier article in the stream with near-same text"
     )

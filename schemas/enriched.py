@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.cleaned import CleaningInfo
+
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 Span = tuple[int, int]
@@ -119,6 +121,9 @@ class EnrichedDocument(BaseModel):
     highlights: list[str] = Field(default_factory=list)
     content_hash: str
     duplicate_of: str | None = None
+    cleaning: CleaningInfo = Field(
+        default_factory=CleaningInfo, description="Whether the text is a low-confidence fallback"
+    )
     entities: list[Entity] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     pipeline: PipelineInfo

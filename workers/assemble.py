@@ -27,6 +27,7 @@ def assemble(item: WorkItem, stage_versions: dict[str, str]) -> EnrichedDocument
         highlights=c.highlights,
         content_hash=c.content_hash,
         duplicate_of=c.duplicate_of,
+        cleaning=c.cleaning,
         entities=item.entities,
         quotes=item.quotes,
         pipeline=PipelineInfo(

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from schemas import CleanedArticle, ContentType, RawArticle
+from schemas import CleanedArticle, CleaningInfo, ContentType, RawArticle
 from workers.cleaning.html import extract_html
 from workers.cleaning.language import detect_language
 from workers.cleaning.lines import Kind, Line, classify, has_quote
@@ -112,6 +112,8 @@ class Prepared:
     byline: str | None
     key_points: list[str]
     published: datetime | None
+    #: Why the lines are a fallback rather than the extractor's main text (HTML only).
+    fallback: str | None = None
 
     @property
     def given_language(self) -> str | None:
@@ -135,7 +137,22 @@ def prepare(raw: RawArticle) -> Prepared:
         extracted.byline,
         [squash_spaces(fix_unicode(point)) for point in extracted.key_points],
         raw.published_at or extracted.published,
+        extracted.fallback,
     )
+
+
+#: Fewer words than this in all of a page's blocks is no article: a dead letter, not a fallback.
+MIN_FALLBACK_WORDS = 5
+
+
+def _best_text(lines: list[Line]) -> list[str]:
+    """When the classifier keeps nothing of a page, the page still has an article more often
+    than not (a catalogue, a spec table, a listing read as furniture): every block but the title
+    is kept, and the article is flagged low-confidence instead of lost."""
+    blocks = [line for line in lines if line.words and line.kind is not Kind.TITLE]
+    if sum(line.n_words for line in blocks) < MIN_FALLBACK_WORDS:
+        return []
+    return [line.text for line in blocks]
 
 
 def clean_article(raw: RawArticle) -> CleanedArticle:
@@ -166,13 +183,19 @@ def finish(prepared: Prepared, language: str | None) -> CleanedArticle:
         byline = next(
             (_BYLINE_PREFIX.sub("", ln.text) for ln in lines if ln.kind is Kind.BYLINE), None
         )
+    low_confidence = prepared.fallback
     if not any(line.kind is Kind.BODY for line in lines):
-        dropped = len(lines)
-        raise EmptyArticleError(
-            f"no article text left after cleaning ({dropped} candidate lines, all page furniture "
-            "such as captions, links, forms or notices)"
-            if dropped
-            else "no article text left after cleaning (the body holds no readable text)"
+        body = _best_text(lines) if raw.content_type is ContentType.HTML else []
+        if not body:
+            dropped = len(lines)
+            raise EmptyArticleError(
+                f"no article text left after cleaning ({dropped} candidate lines, all page "
+                "furniture such as captions, links, forms or notices)"
+                if dropped
+                else "no article text left after cleaning (the body holds no readable text)"
+            )
+        low_confidence = low_confidence or (
+            "the line classifier kept no block of the extracted text; all of it is kept"
         )
     assembled = assemble(body)
     return CleanedArticle(
@@ -187,4 +210,5 @@ def finish(prepared: Prepared, language: str | None) -> CleanedArticle:
         paragraphs=assembled.paragraphs,
         highlights=highlights,
         content_hash=hashlib.sha256(assembled.text.encode("utf-8")).hexdigest(),
+        cleaning=CleaningInfo(low_confidence=low_confidence is not None, reason=low_confidence),
     )

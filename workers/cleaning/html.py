@@ -17,6 +17,7 @@ import trafilatura
 from lxml import etree, html
 from trafilatura.settings import DEFAULT_CONFIG, Document, set_date_params
 
+from workers.cleaning.blocks import block_lines
 from workers.cleaning.lines import Line, make_line
 
 #: `<!DOCTYPE x [ ... ]>` with an internal subset, `<!ENTITY ...>`, and XML declarations: none of
@@ -55,6 +56,16 @@ class HtmlExtraction:
     title: str | None = None
     byline: str | None = None
     published: datetime | None = None
+    #: Why the lines are not the extractor's main text, when they are a fallback.
+    fallback: str | None = None
+
+
+def _fallback_lines(tree: html.HtmlElement) -> list[Line]:
+    """The best text a page has when the extractor finds no main text: trafilatura's baseline
+    (a JSON-LD articleBody, else the <article>, else the paragraphs, else the body's text), one
+    line per block."""
+    _, text, _ = trafilatura.baseline(tree)
+    return [make_line(block, False, bullet=False) for block in text.split("\n") if block.strip()]
 
 
 def parse_html(markup: str) -> html.HtmlElement | None:
@@ -67,39 +78,6 @@ def parse_html(markup: str) -> html.HtmlElement | None:
     except (etree.ParserError, ValueError):
         return None
     return tree
-
-
-def _block_lines(body: etree._Element) -> list[Line]:
-    """trafilatura's output tree (p, head, list/item, quote, table) as classifier lines."""
-    out: list[Line] = []
-
-    def text_of(el: etree._Element) -> str:
-        return " ".join("".join(el.itertext()).split())
-
-    for el in body:
-        tag = el.tag
-        if tag == "list":
-            for item in el.iter("item"):
-                text = text_of(item)
-                if text:
-                    line = make_line("• " + text, gap_before=False)
-                    out.append(line)
-        elif tag == "table":
-            for row in el.iter("row"):
-                cells = [text_of(c) for c in row.iter("cell")]
-                text = " | ".join(c for c in cells if c)
-                if text:
-                    out.append(make_line(text, gap_before=False))
-        elif tag == "quote" and len(el):
-            for child in el:
-                text = text_of(child)
-                if text:
-                    out.append(make_line(text, gap_before=False))
-        else:
-            text = text_of(el)
-            if text:
-                out.append(make_line(text, gap_before=False, heading_hint=tag == "head"))
-    return out
 
 
 def _marked_key_points(tree: html.HtmlElement) -> list[str]:
@@ -152,10 +130,14 @@ def extract_html(
         date_extraction_params=None if search_date else set_date_params(extensive=False),
         config=_CONFIG,
     )
-    if not isinstance(doc, Document) or doc.body is None:
-        return HtmlExtraction(key_points=key_points)
+    lines = block_lines(doc.body) if isinstance(doc, Document) and doc.body is not None else []
+    if not lines:
+        lines = _fallback_lines(tree)
+        reason = "the extractor found no main text; the page's visible text is kept"
+        return HtmlExtraction(lines=lines, key_points=key_points, fallback=reason)
+    assert isinstance(doc, Document)
     return HtmlExtraction(
-        lines=_block_lines(doc.body),
+        lines=lines,
         key_points=key_points,
         title=doc.title or None,
         byline=doc.author or None,

@@ -1,0 +1,167 @@
+"""Cleaning on real-page shapes: the block walker reads all of trafilatura's tree, a page the
+classifier or the extractor finds nothing in is kept and flagged instead of lost, and the WCXB
+set reader and metric work on a tiny set written here (never dev text)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from evaluation.clean_pages import evaluate_pages
+from evaluation.shingles import macro, page_counts, page_scores, shingles
+from evaluation.wcxb import is_wcxb, read_pages
+from schemas import EnrichedDocument, RawArticle, StageSettings
+from workers.assemble import assemble
+from workers.base import WorkItem
+from workers.cleaning import CleaningStage
+from workers.cleaning.article import clean_article
+from workers.cleaning.blocks import block_lines
+from workers.cleaning.html import extract_html
+
+PROSE = "The council approved the new harbour budget on Tuesday after a long debate. " * 4
+WCXB_DEV = Path(__file__).resolve().parents[2] / "shared" / "dev-data" / "cleaning" / "wcxb-dev"
+
+
+def _html(body: str) -> RawArticle:
+    return RawArticle(id="p", body=f"<html><body>{body}</body></html>", content_type="text/html")
+
+
+# ------------------------------------------------------------------ the block walker
+
+
+def test_walker_keeps_tails_line_breaks_and_bare_quotes() -> None:
+    tree = etree.fromstring(
+        "<body>lead<head rend='h2'>Costs</head>Loose <hi>bold</hi> text"
+        "<p>Click here<lb/>Pages 1-5</p><quote>first<lb/>second</quote>"
+        "<list><item>one</item><item>two<list><item>inner</item></list></item></list>"
+        "<table><row><cell>a</cell><cell>b</cell></row></table></body>"
+    )
+    lines = block_lines(tree)
+    assert [line.text for line in lines] == [
+        "lead",
+        "Costs",
+        "Loose bold text",
+        "Click here Pages 1-5",
+        "first second",
+        "one",
+        "two",
+        "inner",
+        "a | b",
+    ]
+    assert [line.heading_hint for line in lines][:2] == [False, True]
+    assert [line.bullet for line in lines][5:8] == [True, True, True]
+
+
+def test_numbered_html_heading_keeps_its_number() -> None:
+    page = f"<article><p>{PROSE}</p><h2>3. Lower running costs</h2><p>{PROSE}</p></article>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert "3. Lower running costs" in article.text
+
+
+# ------------------------------------------------------------------ no page lost
+
+
+def test_page_the_classifier_empties_is_kept_and_flagged() -> None:
+    rows = "".join(
+        f"<tr><td>Model {m}</td><td>{w} kg</td><td>${p}</td></tr>"
+        for m, w, p in (("A", 12, 300), ("B", 15, 350), ("C", 9, 280))
+    )
+    article = clean_article(_html(f"<table>{rows}</table>"))
+    assert "Model B | 15 kg | $350" in article.text
+    assert article.cleaning.low_confidence
+    assert article.cleaning.reason and "classifier" in article.cleaning.reason
+
+
+def test_page_the_extractor_finds_nothing_in_falls_back_to_its_text() -> None:
+    raw = _html(f'<div class="comments"><p>{PROSE}</p></div>')
+    assert extract_html(raw.body).fallback is not None
+    article = clean_article(raw)
+    assert article.text.startswith("The council approved the new harbour budget")
+    assert article.cleaning.low_confidence
+
+
+def test_confident_article_is_not_flagged() -> None:
+    article = clean_article(_html(f"<article><p>{PROSE}</p><p>{PROSE}</p></article>"))
+    assert not article.cleaning.low_confidence and article.cleaning.reason is None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><head><script>alert('x')</script></head><body><nav>Home</nav></body></html>",
+        "<html><body><div>  </div></body></html>",
+    ],
+)
+def test_page_with_no_text_is_still_a_dead_letter(page: str) -> None:
+    with pytest.raises(ValueError, match="no article text left"):
+        clean_article(RawArticle(body=page, content_type="text/html"))
+
+
+def test_flag_reaches_the_enriched_document() -> None:
+    item = WorkItem(raw=_html(f'<div class="comments"><p>{PROSE}</p></div>'))
+    CleaningStage(StageSettings())([item])
+    doc = assemble(item, {"cleaning": "x"})
+    assert doc.cleaning.low_confidence
+    stored = EnrichedDocument.model_validate_json(doc.model_dump_json())
+    assert stored.cleaning.reason == doc.cleaning.reason
+
+
+# ------------------------------------------------------------------ metric and set reader
+
+
+def test_shingle_metric_edge_cases() -> None:
+    gold = "one two three four five six"
+    assert shingles("a b") == {("a", "b"): 1}
+    assert page_scores(page_counts(gold, gold)) == {"F1": 1.0, "P": 1.0, "R": 1.0}
+    lost = page_counts(gold, "")
+    assert lost == (0.0, 0.0, 1.0)
+    half = page_counts(gold, "one two three four five")  # 2 of 3 shingles, nothing extra
+    assert page_scores(half) == {"F1": 0.8, "P": 1.0, "R": 0.667}
+    # a lost page drags recall to zero but has no precision to average
+    assert macro([half, lost]) == {"F1": 0.5, "P": 1.0, "R": 0.333}
+
+
+def _write_set(root: Path) -> None:
+    (root / "html").mkdir(parents=True)
+    article = f"<html><body><article><h1>Harbour</h1><p>{PROSE}</p></article></body></html>"
+    (root / "html" / "a1.html").write_text(article)
+    with gzip.open(root / "html" / "a2.html.gz", "wt") as fh:
+        fh.write("<html><body><nav>Home</nav></body></html>")
+    truth = {
+        "a1": {"articleBody": PROSE.strip(), "url": "https://example.org/a1", "title": "Harbour"},
+        "a2": {"articleBody": "Nothing extractable here at all", "url": None, "title": None},
+    }
+    (root / "ground-truth.json").write_text(json.dumps(truth))
+
+
+def test_wcxb_reader_and_report_on_a_tiny_set(tmp_path: Path) -> None:
+    root = tmp_path / "tiny-set"
+    _write_set(root)
+    assert is_wcxb(root) and not is_wcxb(root / "html")
+    pages = list(read_pages(root))
+    assert [p.id for p in pages] == ["a1", "a2"] and "Home" in pages[1].html
+
+    report = evaluate_pages(root, StageSettings())
+    row = report["row"]
+    assert row["stage"] == "cleaning" and row["set"] == "tiny-set" and row["items"] == 2
+    assert list(row["figures"]) == ["F1", "P", "R", "lost"]
+    assert row["baseline"]["name"] == "trafilatura"
+    assert row["figures"]["lost"] == 1  # the nav-only page has no text: a dead letter
+    assert [p["id"] for p in report["lost_pages"]] == ["a2"]
+    assert row["figures"]["P"] == 1.0 and row["figures"]["R"] == 0.5
+    assert report["worst_pages"][0]["id"] == "a2"
+
+
+@pytest.mark.skipif(
+    not WCXB_DEV.exists() and os.environ.get("CI") != "true", reason="../shared is absent"
+)
+def test_dev_set_is_read_whole() -> None:
+    """The dev set's layout is what the reader expects (fails under CI when it is missing)."""
+    pages = list(read_pages(WCXB_DEV))
+    assert len(pages) == 709
+    assert all(page.html and page.gold for page in pages)
