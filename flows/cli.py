@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 from pydantic import ValidationError
@@ -27,6 +27,9 @@ from flows.config import (
     Compression,
     Settings,
 )
+
+if TYPE_CHECKING:
+    from flows.config import KafkaSettings
 
 app = typer.Typer(
     add_completion=False,
@@ -139,6 +142,8 @@ def produce(
         fail(str(exc))
     for where, reason in invalid:
         typer.echo(f"invalid: {where}: {reason}", err=True)
+    if articles:
+        _require_ready(config, None, topic or config.topic)
     try:
         sent = publish(articles, config, topic, codec) if articles else 0
     except Exception as exc:  # broker unreachable, topic missing, ...: one line, not a traceback
@@ -162,7 +167,7 @@ def consume(
     ] = DEFAULT_MAX_WAIT_S,
 ) -> None:
     """The Kafka ingestion flow: micro-batches through the stages into the sink."""
-    from flows.ingest import ingest
+    from flows.failures import ServiceFailure
     from flows.shutdown import STOP
     from flows.sinks import SinkSpecError, open_store
 
@@ -173,14 +178,59 @@ def consume(
     except SinkSpecError as exc:
         fail(str(exc))
     STOP.install()
-    result = ingest(
-        sink=sink,
-        max_batch=max_batch,
-        max_wait=max_wait,
-        until_idle=until_idle,
-        settings=settings.stages,
-    )
+    # Before Prefect and the stages load: a wrong setting ends here in a second or two.
+    _require_ready(settings.kafka, sink, settings.kafka.topic)
+
+    from flows.ingest import ingest
+
+    try:
+        result = ingest(
+            sink=sink,
+            max_batch=max_batch,
+            max_wait=max_wait,
+            until_idle=until_idle,
+            settings=settings.stages,
+        )
+    except ServiceFailure as exc:
+        fail(exc.line(), exc.exit_code)
     typer.echo(result["summary"])
+
+
+def _require_ready(config: KafkaSettings, sink: str | None, topic: str | None) -> None:
+    """The start-up check; its first failure ends the command with its one line and code."""
+    from flows.check import first_failure
+
+    failure = first_failure(config, sink, topic)
+    if failure is not None:
+        fail(failure.line(), failure.exit_code)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    sink: Annotated[
+        str, typer.Option(help="s3://BUCKET/PREFIX or a folder (default s3://NEWSFLOW_BUCKET/)")
+    ] = "",
+    topic: Annotated[str | None, typer.Option(help="Topic (default NEWSFLOW_TOPIC)")] = None,
+) -> None:
+    """Check the settings against Kafka and the store: each item ok or why not. Exit code 0 when
+    all pass, else the first failure's code (see README "Secure clusters")."""
+    from flows.check import run_checks
+    from flows.sinks import SinkSpecError, open_store
+
+    settings = settings_of(ctx)
+    sink = sink or settings.default_sink
+    try:
+        open_store(sink)
+    except SinkSpecError as exc:
+        fail(str(exc))
+    config = settings.kafka
+    code = 0
+    for item in run_checks(config, sink, topic or config.topic):
+        typer.echo(item.line())
+        if item.step.failure is not None and not code:
+            code = item.step.failure.exit_code
+    raise typer.Exit(code)
 
 
 @app.command("eval")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kafka.errors import RetriableError
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import publish_run_report
+from flows.check import require_ready
 from flows.config import (
     DEFAULT_MAX_BATCH,
     DEFAULT_MAX_WAIT_S,
@@ -18,6 +18,7 @@ from flows.config import (
     MaxWait,
     Settings,
 )
+from flows.failures import is_transient
 from flows.shutdown import STOP
 from flows.sinks import open_sink
 from flows.sinks.kafka_dlq import KafkaDeadLetterWriter
@@ -38,14 +39,11 @@ def _run_name() -> str:
 
 
 def _kafka_error(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry what kafka-python itself calls retriable (a broker down, restarting, timing out);
-    anything else (a bad setting) fails at once."""
+    """Retry what can pass (a broker down, restarting, timing out); a bad setting fails at once."""
     try:
         state.result()
-    except RetriableError:
-        return True
-    except Exception:
-        return False
+    except Exception as exc:
+        return is_transient(exc)
     return False
 
 
@@ -90,6 +88,9 @@ def ingest(
     is read (flows.config): the Kafka settings, and the sink and stage settings not given."""
     environment = Settings()
     sink = sink or environment.default_sink
+    # Before any article is read (and before the stages load): a wrong setting fails the run at
+    # once with its one line, instead of holding the run's concurrency slot through retries.
+    require_ready(environment.kafka, sink, environment.kafka.topic)
     stages = build_stages(settings or environment.stages)
     document_sink = open_sink(sink)
     source, dead_letters = connect(environment.kafka, max_wait, until_idle, max_batches)

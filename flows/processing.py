@@ -22,6 +22,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.failures import retry_unless_permanent
 from flows.sinks.documents import DocumentSink, StoredArticle
 from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope
@@ -75,7 +76,13 @@ STAGE_TASKS = {
 }
 
 
-@task(name="store", cache_policy=NO_CACHE, retries=4, retry_delay_seconds=[1, 2, 5, 10])
+@task(
+    name="store",
+    cache_policy=NO_CACHE,
+    retries=4,
+    retry_delay_seconds=[1, 2, 5, 10],
+    retry_condition_fn=retry_unless_permanent,  # a missing bucket or bad key is not retried
+)
 def store_batch(
     sink: DocumentSink,
     dead_sink: DeadLetterWriter,

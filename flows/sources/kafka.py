@@ -21,6 +21,7 @@ from flows.config import (
     kafka_client_options,
     kafka_consumer_read_options,
 )
+from flows.failures import Cause, Unavailable, is_transient_kafka, retrying, short
 from flows.sources.base import Envelope
 from flows.sources.kafka_undecodable import UndecodableSpan, is_undecodable_error, skip_undecodable
 from schemas import FailedStage, Origin
@@ -115,26 +116,39 @@ class KafkaSource:
         return True
 
     def _through_outage(self, call: Callable[[], T], what: str) -> T:
-        """`call()`, retried with back-off while the broker is unreachable.
+        """`call()`, retried with back-off while the broker is unreachable (flows/failures.py).
 
         kafka-python reconnects by itself, but a commit, an offset lookup or a poll made while
         the broker restarts raises a retriable error (connection refused, no coordinator); left
-        alone, that fails the run. Non-retriable errors (a rebalance that took the partitions, a
-        bad setting) are raised at once.
+        alone, that fails the run. Non-retriable errors (a rebalance that took the partitions) are
+        raised at once. When the outage outlasts BROKER_OUTAGE_S, or a stop is requested during
+        it, the run ends with one line: the probe's cause when the settings no longer work (a
+        password rotated, a certificate replaced), else "unreachable".
         """
-        deadline = time.monotonic() + BROKER_OUTAGE_S
-        delay = 0.5
-        while True:
-            try:
-                return call()
-            except KafkaError as exc:
-                if not exc.retriable or time.monotonic() + delay > deadline or self.should_stop():
-                    raise
-                logger.warning(
-                    "%s failed (%s: %s); retrying in %.1f s", what, type(exc).__name__, exc, delay
-                )
-                time.sleep(delay)
-                delay = min(delay * 2, 10.0)
+
+        def log_retry(what: str, exc: BaseException, delay: float) -> None:
+            logger.warning(
+                "%s failed (%s: %s); retrying in %.1f s", what, type(exc).__name__, exc, delay
+            )
+
+        policy = retrying(what, self.should_stop, BROKER_OUTAGE_S, log_retry, is_transient_kafka)
+        try:
+            return policy(call)
+        except KafkaError as exc:
+            if not exc.retriable:
+                raise
+            if self.should_stop():
+                raise Unavailable(
+                    Cause.KAFKA_UNREACHABLE,
+                    self.config.bootstrap_servers,
+                    f"stopped while waiting to {what}; nothing uncommitted was acknowledged",
+                ) from exc
+            from flows.sources.kafka_probe import diagnose_kafka
+
+            raise (
+                diagnose_kafka(self.config)
+                or Unavailable(Cause.KAFKA_UNREACHABLE, self.config.bootstrap_servers, short(exc))
+            ) from exc
 
     def _poll_once(
         self, max_records: int, timeout: float
