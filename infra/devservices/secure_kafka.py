@@ -12,11 +12,13 @@ It lives beside the plain broker (its own ports, folder and pid file) and never 
 from __future__ import annotations
 
 import os
+import socket
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import LAYOUT, START_TIMEOUT_S, Layout
+from .config import LAYOUT, START_TIMEOUT_S, Layout, ServiceError
 from .kafka import MAX_MESSAGE_BYTES, _kafka_cluster_id, _kafka_java_cmd, install_kafka
 from .process import Managed, port_open, run, wait_until
 from .tls import TestPki, make_pki
@@ -28,9 +30,9 @@ CONTROLLER_PORT = SASL_SSL_PORT + 3
 
 #: Test-only users of the secured broker (never used anywhere else).
 SCRAM_USER = "newsflow-scram"
-SCRAM_PASSWORD = "scram-test-pw-4e1c9a"  # noqa: S105
+SCRAM_PASSWORD = "scram-test-pw-4e1c9a"
 PLAIN_USER = "newsflow-plain"
-PLAIN_PASSWORD = "plain-test-pw-77b2d0"  # noqa: S105
+PLAIN_PASSWORD = "plain-test-pw-77b2d0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +155,33 @@ def _properties(layout: Layout, pki: TestPki) -> str:
     )
 
 
+def _ours(pki: TestPki) -> bool:
+    """Whether the TLS listener presents a certificate of this tree's CA (another checkout's
+    secured broker on the same ports would not)."""
+    context = ssl.create_default_context(cafile=str(pki.ca.cert))
+    try:
+        with (
+            socket.create_connection(("127.0.0.1", SASL_SSL_PORT), timeout=3) as raw,
+            context.wrap_socket(raw, server_hostname="127.0.0.1"),
+        ):
+            return True
+    except OSError:
+        return False
+
+
 def secure_kafka_answers(layout: Layout = LAYOUT) -> bool:
     if not port_open("127.0.0.1", SASL_SSL_PORT) or not port_open("127.0.0.1", INTERNAL_PORT):
         return False
+    pki = make_pki(_state(layout) / "tls")
+    if not _ours(pki):
+        if secure_kafka_process(layout).pid() is None:
+            raise ServiceError(
+                f"port {SASL_SSL_PORT} serves a secured Kafka of another checkout (its CA is not "
+                f"this tree's); stop it or set NEWSFLOW_SECURE_KAFKA_PORT"
+            )
+        return False
     try:
-        admin = SecureKafka(make_pki(_state(layout) / "tls")).admin()
+        admin = SecureKafka(pki).admin()
     except Exception:
         return False
     try:
@@ -206,7 +230,9 @@ def start_secure_kafka(layout: Layout = LAYOUT) -> tuple[SecureKafka, bool]:
         proc.start(cmd, cwd=state)
         started = True
     wait_until(
-        "secured Kafka", lambda: secure_kafka_answers(layout), secure_kafka_process(layout),
+        "secured Kafka",
+        lambda: secure_kafka_answers(layout),
+        secure_kafka_process(layout),
         START_TIMEOUT_S,
     )
     return broker, started

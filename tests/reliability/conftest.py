@@ -9,6 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from tests.reliability.helpers import Pipeline, unique
+from tests.reliability.secure import (  # noqa: F401  (fixtures of test_secure_*.py)
+    https_store,
+    secure_pipeline,
+    secured_broker,
+)
 
 
 @pytest.fixture(scope="session")
