@@ -193,6 +193,11 @@ def consume(
         )
     except ServiceFailure as exc:
         fail(exc.line(), exc.exit_code)
+    except Exception as exc:
+        if not STOP():
+            raise
+        # Stopped in the middle of an outage: what was not stored was not committed either.
+        fail(f"stopped during {type(exc).__name__}; uncommitted batches will be read again", 143)
     typer.echo(result["summary"])
 
 

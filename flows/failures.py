@@ -206,7 +206,12 @@ class _StopRequested(stop_base):
 
 
 def retry_unless_permanent(task: Any, task_run: Any, state: Any) -> bool:
-    """A Prefect `retry_condition_fn`: a task retries unless it failed on a setting."""
+    """A Prefect `retry_condition_fn`: a task retries unless it failed on a setting, or a stop
+    (SIGTERM) was requested meanwhile."""
+    from flows.shutdown import STOP
+
+    if STOP():
+        return False
     try:
         state.result()
     except ServiceFailure:
