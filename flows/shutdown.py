@@ -19,20 +19,13 @@ import sys
 import threading
 from types import FrameType
 
-#: Seconds between the first SIGTERM and a forced exit (NEWSFLOW_STOP_GRACE overrides).
+#: Seconds between the first SIGTERM and a forced exit.
 STOP_GRACE_S = 15.0
-
-
-def _grace() -> float:
-    try:
-        return float(os.environ.get("NEWSFLOW_STOP_GRACE", "") or STOP_GRACE_S)
-    except ValueError:
-        return STOP_GRACE_S
 
 
 def _force_exit(signum: int) -> None:
     sys.stderr.write(
-        f"newsflow: still busy {_grace():.0f} s after {signal.Signals(signum).name}: exiting "
+        f"newsflow: still busy {STOP_GRACE_S:.0f} s after {signal.Signals(signum).name}: exiting "
         "without committing what is in flight (it will be read again)\n"
     )
     sys.stderr.flush()
@@ -62,7 +55,7 @@ class StopFlag:
             self._event.set()
             signal.signal(signum, signal.SIG_DFL)
             if first:
-                timer = threading.Timer(_grace(), _force_exit, args=(signum,))
+                timer = threading.Timer(STOP_GRACE_S, _force_exit, args=(signum,))
                 timer.daemon = True  # a process that ends in time is not held up by it
                 timer.start()
 

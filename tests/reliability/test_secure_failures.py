@@ -106,8 +106,9 @@ def test_sigterm_ends_a_stuck_process_within_the_grace_period() -> None:
     script = textwrap.dedent(
         """
         import time
-        from flows.shutdown import STOP
-        STOP.install()
+        import flows.shutdown
+        flows.shutdown.STOP_GRACE_S = 1.0
+        flows.shutdown.STOP.install()
         print("ready", flush=True)
         time.sleep(60)  # stuck: never looks at the flag
         """
@@ -115,7 +116,7 @@ def test_sigterm_ends_a_stuck_process_within_the_grace_period() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", script],
         cwd=ROOT,
-        env={"NEWSFLOW_STOP_GRACE": "1", "PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
