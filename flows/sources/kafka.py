@@ -40,6 +40,15 @@ SESSION_TIMEOUT_MS = 10_000
 #: the run gives up. Giving up is safe: uncommitted batches are read again by the next run.
 BROKER_OUTAGE_S = 180.0
 
+#: Longest one call to the broker may block. kafka-python's own waits run to 30 s or more (a sync
+#: commit keeps retrying a coordinator that is gone); bounded, a call that times out comes back to
+#: `_through_outage`, which retries it or, once a stop is requested, gives up.
+CALL_TIMEOUT_MS = 5_000
+
+#: Once a stop is requested, what is still said to the broker on the way out (the last commit,
+#: the lag report, leaving the group) waits at most this: SIGTERM is answered within seconds.
+STOPPING_TIMEOUT_MS = 1_000
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -83,7 +92,7 @@ class KafkaSource:
         when the whole group has nothing left to read on the topic."""
         assigned = self.consumer.assignment()
         if assigned:
-            ends = self.consumer.end_offsets(list(assigned))
+            ends = self.consumer.end_offsets(list(assigned), timeout_ms=self._timeout_ms())
             return all(self.consumer.position(tp) >= ends[tp] for tp in assigned)
         # No partition can mean "more consumers than partitions", but also "the group is still
         # rebalancing": after a consumer dies, the broker waits for its session to expire before
@@ -96,9 +105,14 @@ class KafkaSource:
         parts = [TopicPartition(self.config.topic, p) for p in partitions]
         if not parts:
             return 0
-        ends = self.consumer.end_offsets(parts)
-        starts = self.consumer.beginning_offsets(parts)  # what retention left, if never committed
-        return sum(max(ends[tp] - (self.consumer.committed(tp) or starts[tp]), 0) for tp in parts)
+        timeout_ms = self._timeout_ms()
+        ends = self.consumer.end_offsets(parts, timeout_ms=timeout_ms)
+        # what retention left, if never committed
+        starts = self.consumer.beginning_offsets(parts, timeout_ms=timeout_ms)
+        return sum(
+            max(ends[tp] - (self.consumer.committed(tp, timeout_ms=timeout_ms) or starts[tp]), 0)
+            for tp in parts
+        )
 
     def caught_up(self) -> bool:
         """True when every assigned partition is read up to the high watermark of its last fetch.
@@ -114,6 +128,9 @@ class KafkaSource:
             if highwater is None or self.consumer.position(tp) < highwater:
                 return False
         return True
+
+    def _timeout_ms(self) -> int:
+        return STOPPING_TIMEOUT_MS if self.should_stop() else CALL_TIMEOUT_MS
 
     def _through_outage(self, call: Callable[[], T], what: str) -> T:
         """`call()`, retried with back-off while the broker is unreachable (flows/failures.py).
@@ -220,7 +237,9 @@ class KafkaSource:
         offsets = self._past_markers(offsets)
         if offsets:
             # The batch is stored by now: riding out a broker restart here saves re-processing it.
-            self._through_outage(lambda: self.consumer.commit(offsets), "commit")
+            self._through_outage(
+                lambda: self.consumer.commit(offsets, timeout_ms=self._timeout_ms()), "commit"
+            )
 
     def _past_markers(
         self, offsets: dict[TopicPartition, OffsetAndMetadata]
@@ -245,15 +264,16 @@ class KafkaSource:
         assigned = list(self.consumer.assignment())
         if not assigned:
             return {}
-        ends = self.consumer.end_offsets(assigned)
+        timeout_ms = self._timeout_ms()
+        ends = self.consumer.end_offsets(assigned, timeout_ms=timeout_ms)
         lag: dict[str, int] = {}
         for tp in assigned:
-            committed = self.consumer.committed(tp) or 0
+            committed = self.consumer.committed(tp, timeout_ms=timeout_ms) or 0
             lag[f"{tp.topic}[{tp.partition}]"] = max(ends[tp] - committed, 0)
         return lag
 
     def close(self) -> None:
-        self.consumer.close(autocommit=False)
+        self.consumer.close(autocommit=False, timeout_ms=self._timeout_ms())
 
 
 def _undecodable_envelope(span: UndecodableSpan) -> Envelope:

@@ -8,12 +8,17 @@ article."""
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flows.failures import Cause
+from tests.conftest import ROOT
 from tests.reliability.secure import SecurePipeline, secure_kafka, secure_s3
 
 pytestmark = pytest.mark.integration
@@ -184,3 +189,73 @@ def test_s3_over_https_with_a_private_ca(secure_pipeline: SecurePipeline, https_
     assert fixed.code == 0, fixed.output[-3000:]
     assert "processed 3 articles" in fixed.stdout
     assert len(secure_pipeline.stored_ids()) == 3
+
+
+def test_an_ingest_run_fails_at_its_start_with_the_same_line(
+    secure_pipeline: SecurePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a scheduled run of the `ingest` deployment does with a wrong password: the run fails
+    before any article is read, its error being the line `newsflow consume` prints."""
+    from flows.failures import Misconfigured
+    from flows.ingest import ingest
+
+    secure_pipeline.publish(2, "deploy")
+    env = _misconfigured(secure_pipeline, "wrong password")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CA_BUNDLE"):
+        monkeypatch.delenv(key, raising=False)
+    started = time.monotonic()
+    with pytest.raises(Misconfigured) as raised:
+        ingest(sink=f"s3://{secure_pipeline.bucket}/", max_batch=2, max_wait=0.5)
+    assert time.monotonic() - started < FAST_S
+    assert raised.value.cause is Cause.KAFKA_AUTH
+    assert "wrong-password-6d1f" not in raised.value.line()
+    assert secure_pipeline.committed() == 0
+
+
+def test_sigterm_during_a_broker_outage_ends_the_consumer_within_seconds(
+    secure_pipeline: SecurePipeline, tmp_path: Path
+) -> None:
+    """The secured broker (this suite's own, never the shared one) goes down under a running
+    consumer; SIGTERM then ends it within seconds, and nothing is committed that was not stored.
+    Runs last in this module: it restarts the secured broker."""
+    ids = secure_pipeline.publish(4, "outage")
+    log = tmp_path / "consume.log"
+    layout = secure_pipeline.services.layout
+    args = [
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "consume",
+        "--sink",
+        f"s3://{secure_pipeline.bucket}/",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*args, "--max-batch", "2", "--max-wait", "0.5"],
+            cwd=ROOT,
+            env=secure_pipeline.env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while len(secure_pipeline.stored_ids()) < len(ids) and time.monotonic() < deadline:
+                time.sleep(1)
+            assert proc.poll() is None, log.read_text()[-3000:]
+            secure_kafka.stop_secure_kafka(layout)
+            time.sleep(4)  # the consumer is now polling and reconnecting to a broker that is gone
+            assert proc.poll() is None, "the consumer must ride out an outage, not exit"
+            proc.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            proc.wait(timeout=60)
+            stopped_in = time.monotonic() - started
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            secure_kafka.start_secure_kafka(layout)
+    output = log.read_text(errors="replace")
+    assert stopped_in < 10, f"SIGTERM took {stopped_in:.1f} s\n{output[-3000:]}"
+    assert secure_pipeline.committed() <= len(secure_pipeline.stored_ids()) == len(ids)
+    assert secure_kafka.SCRAM_PASSWORD not in output
