@@ -52,6 +52,7 @@ MIN_SHARE = 0.5
 class GoldAttribution:
     text: str  # direct: the quoted parts joined; reported: the content span
     source: str
+    cue: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ def load_split(split: Path) -> list[PolnearArticle]:
             if ("\u201c" in content or '"' in content) and len(TOK.findall(inner)) >= 3:
                 direct.append(GoldAttribution(inner, source))
             elif SPEECH.search(cue) and len(TOK.findall(content)) >= 4:
-                reported.append(GoldAttribution(content, source))
+                reported.append(GoldAttribution(content, source, cue))
         articles.append(
             PolnearArticle(
                 txt.stem, txt.read_text(encoding="utf-8"), tuple(direct), tuple(reported)
@@ -296,7 +297,9 @@ def evaluate_split(split: Path, settings: StageSettings) -> dict[str, Any]:
             if any(share(gt, toks(q.text)) >= MIN_SHARE for q in item.quotes):
                 hit += 1
             else:
-                missed_reported.append({"id": art.stem, "gold": g.text[:120]})
+                missed_reported.append(
+                    {"id": art.stem, "pattern": f"cue: {g.cue.lower()}", "gold": g.text[:120]}
+                )
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -329,7 +332,7 @@ def evaluate_split(split: Path, settings: StageSettings) -> dict[str, Any]:
         "misses_by_pattern": _grouped(misses),
         "false_by_pattern": _grouped(false),
         "speaker_errors_by_pattern": _grouped(wrong),
-        "reported_missed": missed_reported,
+        "reported_missed_by_cue": _grouped(missed_reported),
     }
 
 

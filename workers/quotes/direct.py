@@ -126,6 +126,9 @@ def _subject(verb: Token, lo: int, hi: int) -> Token | None:
         return left[-1] if left else subjects[0]
     if verb.dep_ == "conj" and verb.head.i >= lo:
         return _subject(verb.head, lo, hi)
+    if verb.tag_ == "VBG":
+        # '… before asking her, “…”': after a participle comes its object, not its subject
+        return None
     doc = verb.doc
     for i in range(verb.i + 1, min(hi, verb.i + 6)):
         tok = doc[i]
@@ -148,6 +151,8 @@ def _find_cue(tokens: list[Token], lo: int, hi: int) -> tuple[Token, Token, str]
             return tok, head, "according to"
         if _is_cue(tok):
             subj = _subject(tok, lo, hi)
+            if subj is None and tok.tag_ == "VBG":
+                subj = _clause_subject(tok, lo, hi)
             if subj is not None:
                 cue = tok.text
                 for child in tok.children:
@@ -198,7 +203,7 @@ def _lead_in_subject(before: list[Token]) -> tuple[Token, Token] | None:
 #: A quote inside a sentence (not next to its cue) is taken only from this length on: a shorter
 #: quoted phrase is a term, a name or a scare quote more often than someone's words.
 MIN_INNER_WORDS = 3
-_CLAUSE_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "pcomp"})
+_CLAUSE_LINKS = frozenset({"advcl", "xcomp", "conj", "ccomp", "pcomp", "prep"})
 
 
 def _clause_subject(verb: Token, lo: int, hi: int) -> Token | None:
@@ -213,6 +218,8 @@ def _clause_subject(verb: Token, lo: int, hi: int) -> Token | None:
             )
         if subj is not None:
             return subj
+        if verb.dep_ == "acl" and verb.head.pos_ in {"PROPN", "NOUN"} and lo <= verb.head.i < hi:
+            return verb.head  # 'footage of Jane Roe asking, “…”'
         if verb.dep_ not in _CLAUSE_LINKS or verb.head is verb:
             return None
         verb = verb.head
@@ -234,17 +241,21 @@ def _governing_cue(
     tops = [doc[i] for i in inside if not (first <= doc[i].head.i <= last)]
     for top in tops[:3]:
         tok = top.head
+        found: tuple[Token, Token, str] | None = None
+        # the outermost cue wins: in 'X said Y called it “…”' the words are reported by X
         for _ in range(8):
             if _is_cue(tok) or (tok.pos_ == "VERB" and tok.lemma_.lower() in NAMING_LEMMAS):
                 subj = _clause_subject(tok, lo, hi)
                 if subj is not None and not (first <= subj.i <= last):
-                    return tok, subj, tok.text
+                    found = (tok, subj, tok.text)
             head = _according_to_head(tok)
             if head is not None:
                 return tok, head, "according to"
             if tok.head is tok:
                 break
             tok = tok.head
+        if found is not None:
+            return found
     # 'according to X' anywhere in the sentence attributes the whole sentence
     sent_lo, sent_hi = _sentence_range(doc, first)
     for i in range(sent_lo, sent_hi):

@@ -144,6 +144,7 @@ def _scan(
             else:
                 pending = carried
                 pending.content_start = continuation_mark + 1
+        last_straight = text.rfind('"', p_start, p_end)
         for i in range(p_start, p_end):
             ch = text[i]
             if ch not in family:
@@ -160,6 +161,10 @@ def _scan(
                 role = _double_role(ch, prev, nxt)
                 if ch == "“" and pending is not None and pending.opener == "„":
                     role = Role.CLOSE
+                elif ch in "“”" and pending is not None and pending.opener == '"' and i < last_straight:
+                    # curly marks inside a straight-quoted passage that closes later in the
+                    # paragraph: a quote within the quote, not the end of the straight one
+                    continue
             else:
                 role = _single_role(text, i)
             if role is Role.NONE:

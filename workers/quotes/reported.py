@@ -39,6 +39,19 @@ def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
     return i >= 0 and spans[i][1] > start
 
 
+def _mostly_quoted(start: int, end: int, spans: list[Span]) -> bool:
+    """Is half or more of [start, end) inside direct quotes? Then the clause is the quote's
+    own content; a clause with a short quoted word or two in it ('handed out “like candy”') is
+    still reported speech."""
+    lo = bisect.bisect_left(spans, (start, start))
+    covered = 0
+    for s, e in spans[max(0, lo - 1) :]:
+        if s >= end:
+            break
+        covered += max(0, min(e, end) - max(s, start))
+    return 2 * covered >= end - start
+
+
 #: A run of tokens as a range [start, end) of token indices.
 Run = tuple[int, int]
 
@@ -94,6 +107,10 @@ def _subject(verb: Token) -> Token | None:
         return _subject(verb.head)
     if verb.dep_ == "relcl":
         return verb.head
+    if verb.tag_ == "VBG" and verb.dep_ in {"advcl", "pcomp"} and verb.head is not verb:
+        # '…, saying (that) …', 'after adding that …': the subject of the clause it hangs on
+        head = verb.head.head if verb.dep_ == "pcomp" else verb.head
+        return _subject(head) if head is not verb else None
     return None
 
 
@@ -213,7 +230,7 @@ def find_reported(
             contents.append(side)
         for run in contents:
             span = _trim(doc, run)
-            if span is None or _overlaps(span[0], span[1], direct_spans):
+            if span is None or _mostly_quoted(span[0], span[1], direct_spans):
                 continue
             if span[0] <= subj.idx < span[1]:
                 continue
