@@ -245,3 +245,41 @@ def test_dash_source_line_attributes_the_quote() -> None:
         "Helen Marsh",
         "Rafael Ortiz",
     ]
+
+
+def test_curly_marks_inside_a_straight_quote_are_a_quote_within_it() -> None:
+    text = (
+        "Mara Quist spoke after the hearing.\n\n"
+        '"They keep telling us \u201cwait until next year\u201d and we are tired of waiting," '
+        "Quist said."
+    )
+    [quote] = _direct(_run(text))
+    assert (
+        quote.text
+        == "They keep telling us \u201cwait until next year\u201d and we are tired of waiting,"
+    )
+    assert quote.speaker is not None and quote.speaker.name == "Mara Quist"
+
+
+def test_participle_speaker_is_the_clause_subject_not_its_object() -> None:
+    text = (
+        "Senator Lena Holt turned to the minister before asking him, "
+        "\u201cWho will pay for the new bridge?\u201d"
+    )
+    [quote] = _direct(_run(text))
+    assert quote.speaker is not None and quote.speaker.name == "Lena Holt"
+
+
+def test_reported_questions_requests_and_split_clauses() -> None:
+    text = (
+        "Mayor Tom Brandt asked whether the council had read the report.\n\n"
+        "He told his staff to prepare a new budget by Friday.\n\n"
+        "The old plant was profitable, Brandt said, until the prices of steel collapsed."
+    )
+    reported = [q.text for q in _run(text).quotes if q.kind is QuoteKind.INDIRECT]
+    assert "whether the council had read the report" in reported
+    assert "his staff to prepare a new budget by Friday" in reported
+    # one span over both parts of the clause, the cue inside it
+    assert any(
+        r.startswith("The old plant was profitable") and r.endswith("collapsed") for r in reported
+    )

@@ -1,5 +1,9 @@
 """The words that introduce speech. Kept as data so that adding a verb is a one-line change.
 
+The verbs are those of Levin's (1993) verb classes of communication (37: transfer of a message,
+manner of speaking, say, complain, advise verbs) and of nonverbal expression (40.2) that news
+prose uses to attribute a quote, plus the retort phrases ("shot back") handled in code.
+
 Two lists: verbs that can attribute a direct quote ("“…,” she *joked*") and the narrower set whose
 clausal complement is reported speech ("she *said* that …"). Verbs of thinking and feeling
 (believe, hope, fear) are left out of both: they report states of mind, not speech.
@@ -84,6 +88,60 @@ REPORTING_LEMMAS: frozenset[str] = frozenset(
         "threaten",
         "advise",
         "charge",
+        # Levin (1993), English Verb Classes and Alternations, verbs of communication (37) and
+        # of nonverbal expression used for speech (40.2): the members news uses as a cue
+        # 37.1 transfer of a message ("the letter reads")
+        "read",
+        "quote",
+        "cite",
+        "recite",
+        "dictate",
+        # 37.3 manner of speaking
+        "yell",
+        "scream",
+        "snap",
+        "growl",
+        "mumble",
+        "murmur",
+        "grumble",
+        "holler",
+        "bellow",
+        "stammer",
+        "sing",
+        # 37.4 instrument of communication
+        "email",
+        "text",
+        "phone",
+        "telephone",
+        # 37.7 say verbs
+        "mention",
+        "relate",
+        "repeat",
+        "confess",
+        "confide",
+        "hint",
+        "divulge",
+        "articulate",
+        "blurt",
+        # 37.8 complain verbs
+        "brag",
+        "gripe",
+        "whine",
+        "moan",
+        # 37.9 advise verbs
+        "admonish",
+        "alert",
+        "counsel",
+        "instruct",
+        # 60 order verbs that take speech
+        "demand",
+        "order",
+        "command",
+        # 40.2 nonverbal expression
+        "scoff",
+        "sneer",
+        "sigh",
+        "laugh",
     }
 )
 
@@ -95,8 +153,46 @@ NAMING_LEMMAS: frozenset[str] = frozenset(
 )
 
 #: Lemmas whose `ccomp` is reported content ("X said (that) …"). Narrower than the above:
-#: "continue", "point" and "ask" do not take a reported clause in news prose.
+#: "continue", "point" and "ask" do not take a reported clause in news prose, nor do verbs of
+#: manner or of nonverbal expression, nor orders.
 INDIRECT_LEMMAS: frozenset[str] = REPORTING_LEMMAS - {
+    "read",
+    "quote",
+    "cite",
+    "recite",
+    "dictate",
+    "yell",
+    "scream",
+    "snap",
+    "growl",
+    "mumble",
+    "murmur",
+    "grumble",
+    "holler",
+    "bellow",
+    "stammer",
+    "sing",
+    "email",
+    "text",
+    "phone",
+    "telephone",
+    "relate",
+    "repeat",
+    "blurt",
+    "gripe",
+    "whine",
+    "moan",
+    "admonish",
+    "alert",
+    "counsel",
+    "instruct",
+    "demand",
+    "order",
+    "command",
+    "scoff",
+    "sneer",
+    "sigh",
+    "laugh",
     "continue",
     "point",
     "ask",
@@ -121,6 +217,12 @@ INDIRECT_LEMMAS: frozenset[str] = REPORTING_LEMMAS - {
     "pledge",
     "vow",
 }
+
+#: Speech verbs whose object and infinitive are a reported request ("told them to leave"):
+#: Levin's (1993) tell (37.2), advise (37.9) and order (60) verbs, with ask and urge.
+DIRECTIVE_LEMMAS: frozenset[str] = frozenset(
+    {"tell", "ask", "urge", "advise", "instruct", "order", "command", "warn", "implore", "beg"}
+)
 
 #: Personal pronouns that can stand for a named speaker.
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})

@@ -163,6 +163,10 @@ def _assign_speakers(
     return out
 
 
+def resolver_text(resolver: SpeakerResolver, doc: Doc) -> str:
+    return resolver.parsed_text if resolver.parsed_text is not None else doc.text
+
+
 def _previous_subject(
     cand: Candidate, resolver: SpeakerResolver, bounds: list[Span], doc: Doc
 ) -> Speaker | None:
@@ -175,11 +179,14 @@ def _previous_subject(
     span = doc.char_span(p_start, min(p_end, len(parsed)), alignment_mode="contract")
     if span is None:
         return None
+    # a lead-in paragraph ending in a colon ('The agency said in a statement:') introduces the
+    # quote whoever its subject is; otherwise only a person is taken to go on speaking
+    lead_in = resolver_text(resolver, doc)[p_start:p_end].rstrip().endswith(":")
     for tok in reversed(span):
         if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT":
             speaker = resolver.resolve(tok, cand.paragraph - 1)
             entity = resolver.index.by_id(speaker.entity_id)
-            if entity is not None and entity.type.value == "PERSON":
+            if lead_in or (entity is not None and entity.type.value == "PERSON"):
                 return speaker
             resolver.recent.pop()
             return None

@@ -161,7 +161,12 @@ def _scan(
                 role = _double_role(ch, prev, nxt)
                 if ch == "“" and pending is not None and pending.opener == "„":
                     role = Role.CLOSE
-                elif ch in "“”" and pending is not None and pending.opener == '"' and i < last_straight:
+                elif (
+                    ch in "“”"
+                    and pending is not None
+                    and pending.opener == '"'
+                    and i < last_straight
+                ):
                     # curly marks inside a straight-quoted passage that closes later in the
                     # paragraph: a quote within the quote, not the end of the straight one
                     continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workers.nlp import token_starts
-from workers.quotes.cues import INDIRECT_LEMMAS
+from workers.quotes.cues import DIRECTIVE_LEMMAS, INDIRECT_LEMMAS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -114,6 +114,26 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _request(verb: Token) -> tuple[int, int] | None:
+    """'told his staff to …', 'urged voters to …': a reported request is the addressee and the
+    infinitive clause (token range, inclusive), when the verb has both."""
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "dative"}), None)
+    inf = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"} and c.tag_ == "VB"), None)
+    if obj is None or inf is None or not obj.i < inf.i:
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in inf.children):
+        return None
+    return obj.left_edge.i, inf.right_edge.i
+
+
+_QUESTION_WORDS = frozenset({"whether", "if", "how", "why", "what", "when", "where", "who"})
+
+
+def _indirect_question(verb: Token) -> bool:
+    """'asked whether …' / 'asked why …': a clausal complement opened by a question word."""
+    return any(c.dep_ == "ccomp" and c.left_edge.lower_ in _QUESTION_WORDS for c in verb.children)
+
+
 def _complements(verb: Token) -> list[Token]:
     """Clauses a speech verb reports: its ccomp, or a that-clause hung on the noun of a
     prepositional phrase the parser attached it to ('said in a statement that …')."""
@@ -173,7 +193,13 @@ def _parenthetical(verb: Token, p_start: int, p_end: int, starts: list[int]) -> 
     host = verb.head
     if verb.dep_ != "parataxis" or host.i > verb.i:
         return None
-    return _clause(starts, host.left_edge.i, verb.left_edge.i - 1, p_start, p_end)
+    hi = verb.left_edge.i - 1
+    # 'Lenox was a giant, Clarke said, until it went bankrupt': the clause goes on after the
+    # cue; the reported span then runs over the cue to the clause's end (one span, both parts)
+    tail = [c for c in host.children if c.i > verb.right_edge.i and c.dep_ not in {"punct", "cc"}]
+    if tail and not any(c.dep_ == "conj" for c in tail):
+        hi = max(c.right_edge.i for c in tail)
+    return _clause(starts, host.left_edge.i, hi, p_start, p_end)
 
 
 def _verbs_and_according(doc: Doc) -> list[int]:
@@ -216,8 +242,11 @@ def find_reported(
                 found.append(rep)
             continue
         lemma = tok.lemma_.lower()
+        if lemma == "ask" and _indirect_question(tok):
+            lemma = "say"  # 'asked whether …', 'asked how …': a reported question
         retort = lemma in {"shoot", "hit", "fire"} and any(c.lower_ == "back" for c in tok.children)
-        if lemma not in INDIRECT_LEMMAS and not retort:
+        request = _request(tok) if lemma in DIRECTIVE_LEMMAS else None
+        if lemma not in INDIRECT_LEMMAS and not retort and request is None:
             continue
         if any(c.dep_ == "neg" for c in tok.children):
             continue
@@ -225,6 +254,8 @@ def find_reported(
         if subj is None or not (p_start <= subj.idx < p_end):
             continue
         contents = [_content_tokens(tok, c, p_start, p_end, starts) for c in _complements(tok)]
+        if request is not None:
+            contents.append(_clause(starts, request[0], request[1], p_start, p_end))
         side = _parenthetical(tok, p_start, p_end, starts)
         if side is not None:
             contents.append(side)
@@ -232,7 +263,7 @@ def find_reported(
             span = _trim(doc, run)
             if span is None or _mostly_quoted(span[0], span[1], direct_spans):
                 continue
-            if span[0] <= subj.idx < span[1]:
+            if span[0] <= subj.idx < span[1] and run is not side:
                 continue
             found.append(Reported(span[0], span[1], para, subj, tok.text, tok.idx))
             break

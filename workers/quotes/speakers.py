@@ -388,10 +388,43 @@ class SpeakerResolver:
             name=entity.name if entity is not None else name,
         )
 
+    def _main_clause_person(self, tok: Token, want: str) -> Entity | None:
+        """'Jane Roe says she …', 'Roe told the audience that she …': a pronoun in a clause
+        under another clause stands for that clause's subject when it is a person of the right
+        gender (the subject is the most salient antecedent, Hobbs 1978)."""
+        verb = tok.head
+        for _ in range(6):
+            if verb.head is verb or verb.dep_ not in {
+                "ccomp",
+                "advcl",
+                "xcomp",
+                "relcl",
+                "pcomp",
+                "pobj",
+                "prep",
+                "conj",
+            }:
+                return None
+            verb = verb.head
+            for child in verb.children:
+                if child.dep_ != "nsubj" or child.i >= tok.i or child.pos_ == "PRON":
+                    continue
+                head = named_head(child)
+                entity = self.index.overlapping(*head_bounds(head))
+                if entity is None or not self.index.is_person(entity):
+                    return None
+                if self.index.gender(entity.id) in (None, want):
+                    return entity
+                return None
+        return None
+
     def _pronoun(self, tok: Token, lower: str, paragraph: int) -> tuple[str | None, str | None]:
         """The entity (and name) a "he"/"she" stands for: a recent speaker of the right gender
         with no other person named since, else the nearest person mention before it."""
         want = "m" if lower in MALE_PRONOUNS else "f"
+        main = self._main_clause_person(tok, want)
+        if main is not None:
+            return main.id, main.name
         for prior in reversed(self.recent[-3:]):
             if paragraph - prior.paragraph > 1:
                 break
