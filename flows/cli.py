@@ -383,7 +383,15 @@ def bench(
 
 
 def main() -> None:
-    app()
+    """The `newsflow` entry point: a Kafka or store failure that got this far (a command without
+    its own check, a store gone mid-run) still ends in its one line and exit code."""
+    from flows.failures import ServiceFailure
+
+    try:
+        app()
+    except ServiceFailure as exc:
+        typer.echo(f"newsflow: error: {exc.line()}", err=True)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

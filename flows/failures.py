@@ -72,6 +72,7 @@ class Cause(Enum):
         "the scheme (http/https) of AWS_ENDPOINT_URL_S3",
     )
     S3_REGION = (26, "bucket is in another region", "AWS_REGION")
+    S3_SETTING = (27, "object store client setting is invalid", "the AWS_* settings")
 
     def __init__(self, exit_code: int, summary: str, setting: str) -> None:
         self.exit_code = exit_code

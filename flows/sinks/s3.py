@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import boto3
 from botocore.config import Config
 from botocore.exceptions import (
+    BotoCoreError,
     ClientError,
     NoCredentialsError,
+    NoRegionError,
     PartialCredentialsError,
 )
 from botocore.exceptions import (
@@ -67,7 +69,12 @@ def classify_s3(exc: BaseException, endpoint: str, bucket: str) -> ServiceFailur
         if "CERTIFICATE_VERIFY_FAILED" in text:
             reason = text.rsplit("certificate verify failed:", 1)[-1].split("(")[0].strip()
             return Misconfigured(Cause.S3_TLS_UNTRUSTED, where, reason or "verify failed")
-        return Misconfigured(Cause.S3_PROTOCOL, where, "the endpoint does not speak TLS")
+        if "No such file" in text or "Errno 2" in text:
+            detail = "the CA bundle file does not exist"
+            return Misconfigured(Cause.S3_TLS_UNTRUSTED, where, detail)
+        if "WRONG_VERSION_NUMBER" in text or "record layer" in text.lower():
+            return Misconfigured(Cause.S3_PROTOCOL, where, "the endpoint does not speak TLS")
+        return Misconfigured(Cause.S3_TLS_UNTRUSTED, where, short(text))
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code", ""))
@@ -104,7 +111,11 @@ def make_s3_client(max_pool: int = 16, fail_fast: bool = False) -> S3Client:
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
     )
-    return boto3.client("s3", config=config)
+    try:
+        return boto3.client("s3", config=config)
+    except BotoCoreError as exc:  # an empty AWS_CA_BUNDLE, no region, an unknown profile, ...
+        cause = Cause.S3_REGION if isinstance(exc, NoRegionError) else Cause.S3_SETTING
+        raise Misconfigured(cause, "the S3 client", short(exc)) from exc
 
 
 class S3Store:
@@ -152,7 +163,11 @@ def probe_store(bucket: str, prefix: str = "") -> Iterator[Step]:
     """The bucket exists (HEAD) and takes a write: a small object under `prefix` is put and
     deleted again. The write matters: a store that creates buckets on first write (SeaweedFS)
     or a key allowed to read but not write would pass a HEAD alone."""
-    client = make_s3_client(max_pool=2, fail_fast=True)
+    try:
+        client = make_s3_client(max_pool=2, fail_fast=True)
+    except Misconfigured as exc:
+        yield Step("client", exc)
+        return
     endpoint = str(client.meta.endpoint_url)
     where = f"{endpoint}, bucket {bucket}"
 

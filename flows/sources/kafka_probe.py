@@ -16,6 +16,7 @@ and a plain-text client at a TLS listener all end, after `bootstrap_timeout_ms`,
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import ssl
 import time
@@ -68,6 +69,22 @@ def _tls_context(options: dict[str, object]) -> ssl.SSLContext:
     return ctx
 
 
+#: The setting behind each file option, for the line a missing file ends in.
+_FILE_SETTINGS = {
+    "ssl_cafile": "KAFKA_SSL_CAFILE",
+    "ssl_certfile": "KAFKA_SSL_CERTFILE",
+    "ssl_keyfile": "KAFKA_SSL_KEYFILE",
+}
+
+
+def _unreadable(options: dict[str, object], exc: OSError) -> str:
+    for option, setting in _FILE_SETTINGS.items():
+        path = options.get(option)
+        if path and not os.access(str(path), os.R_OK):
+            return f"{setting} names {path}, which cannot be read"
+    return f"a certificate or key file cannot be read: {short(exc)}"
+
+
 def _endpoint(address: tuple[str, int]) -> str:
     return f"{address[0]}:{address[1]}"
 
@@ -88,9 +105,8 @@ def _tls(address: tuple[str, int], options: dict[str, object], timeout_s: float)
     endpoint = _endpoint(address)
     try:
         ctx = _tls_context(options)
-    except FileNotFoundError as exc:
-        detail = f"cannot read {exc.filename}"
-        return Step("tls", Misconfigured(Cause.KAFKA_SETTING, endpoint, detail))
+    except OSError as exc:  # a file named by a setting is missing or unreadable
+        return Step("tls", Misconfigured(Cause.KAFKA_SETTING, endpoint, _unreadable(options, exc)))
     except ssl.SSLError as exc:
         detail = f"cannot load the certificate or key: {short(exc)}"
         return Step("tls", Misconfigured(Cause.KAFKA_CLIENT_CERT, endpoint, detail))

@@ -128,3 +128,12 @@ def test_sigterm_ends_a_stuck_process_within_the_grace_period() -> None:
     assert time.monotonic() - started < 5
     assert code == 128 + 15
     assert "exiting without committing" in (proc.stderr.read() if proc.stderr else "")
+
+
+def test_a_setting_boto3_refuses_is_one_line_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.sinks.s3 import make_s3_client
+
+    monkeypatch.setenv("AWS_CA_BUNDLE", " ")
+    with pytest.raises(Misconfigured) as raised:
+        make_s3_client()
+    assert raised.value.cause is Cause.S3_SETTING
