@@ -170,6 +170,14 @@ def _stages_from_environment() -> StageSettings:
     return StageEnvironment().stage_settings()
 
 
+#: Ingest runs (of each ingest deployment) that may run at once, on every machine together. Each
+#: run is one consumer of the group, and a partition is read by one member at a time, so runs
+#: beyond the raw topic's partition count would only sit idle: the default is the partitions the
+#: local services and compose's `init` create (NEWSFLOW_TOPIC_PARTITIONS, 6; a test keeps the two
+#: equal). Set both together.
+DEFAULT_INGEST_CONCURRENCY = 6
+
+
 class Settings(BaseSettings):
     """Everything a newsflow process takes from its environment. S3 endpoint and credentials are
     not here: boto3 reads its standard `AWS_*` variables and profile itself."""
@@ -188,6 +196,13 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias="NEWSFLOW_INGEST_INTERVAL",
         description="Seconds between the scheduled ingest runs of `newsflow serve`",
+    )
+    ingest_concurrency: int = Field(
+        default=DEFAULT_INGEST_CONCURRENCY,
+        ge=1,
+        validation_alias="NEWSFLOW_INGEST_CONCURRENCY",
+        description="Ingest runs that may run at once, over every machine (default: the "
+        "raw topic's partitions, 6)",
     )
     bench_profile: Path | None = Field(
         default=None,

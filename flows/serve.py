@@ -1,10 +1,19 @@
 """`newsflow serve`: the deployments operators see and run in the Prefect UI.
 
 - `ingest/ingest`: drains the raw topic on an interval schedule. One run takes what is waiting, up
-  to `max_batches`, and stops when idle. The deployment's concurrency limit is 1 with
-  CANCEL_NEW: a tick that comes while a run is still draining is cancelled rather than queued,
-  since the running one is already taking the new messages (queued runs would only pile up behind
-  a slow batch and then find nothing to do).
+  to `max_batches`, and stops when idle. Runs that overlap (a backlog outlasts the interval, or
+  several served processes / work-pool workers take ticks) are consumers of one group: each takes
+  a share of the partitions and commits only what it stored. The deployment's concurrency limit
+  is `NEWSFLOW_INGEST_CONCURRENCY` (default: the raw topic's partitions, beyond which a run would
+  only idle) with CANCEL_NEW: a tick beyond the limit is cancelled rather than queued, since the
+  running ones are already taking the new messages (queued runs would only pile up behind a slow
+  batch and then find nothing to do).
+- `ingest/ingest-standing`: the same flow as a standing consumer, for operators who prefer one to
+  a schedule: no schedule, no batch bound, not stopped by an idle topic. Start N runs for N
+  consumers (same limit); a run shows as Running until it is cancelled. Prefect cancels a served
+  or work-pool run by sending its process SIGTERM (SIGKILL 30 s later): the stop flag
+  (flows/shutdown.py) ends the drain at its next safe point, a batch not yet stored is abandoned
+  uncommitted (the group redelivers it), and the run ends Cancelled.
 - `reprocess/reprocess`: manual; re-enriches stored raw articles after a worker changed.
 - `enrich-files/enrich-files`: manual; the files flow, for trying the stages on a folder.
 
@@ -28,6 +37,7 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 
 from flows.config import (
+    DEFAULT_INGEST_CONCURRENCY,
     DEFAULT_MAX_BATCH,
     DEFAULT_MAX_BATCHES,
     FILES_SINK,
@@ -52,6 +62,7 @@ class ServeOptions:
     paused: bool = False
     files_source: str = FILES_SOURCE
     files_sink: str = FILES_SINK
+    ingest_concurrency: int = DEFAULT_INGEST_CONCURRENCY
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> ServeOptions:
@@ -59,6 +70,7 @@ class ServeOptions:
             "interval_s": settings.ingest_interval_s,
             "sink": settings.default_sink,
             "stages": settings.stages,
+            "ingest_concurrency": settings.ingest_concurrency,
         }
         return cls(**{**defaults, **options})
 
@@ -70,17 +82,20 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
 
     if options.interval_s <= 0:
         raise ValueError(f"the ingest interval must be positive, not {options.interval_s}")
+    if options.ingest_concurrency < 1:
+        raise ValueError(f"the ingest concurrency must be >= 1, not {options.ingest_concurrency}")
     settings = options.stages.model_dump()
     # Module paths, not file paths: the runner imports the installed package, whatever the cwd.
     common = {"tags": TAGS, "entrypoint_type": EntrypointType.MODULE_PATH}
+    consumers = ConcurrencyLimitConfig(
+        limit=options.ingest_concurrency, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+    )
     deployments: list[Any] = [
         ingest.to_deployment(
             name="ingest",
             interval=timedelta(seconds=options.interval_s),
             paused=options.paused,
-            concurrency_limit=ConcurrencyLimitConfig(
-                limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
-            ),
+            concurrency_limit=consumers,
             parameters={
                 "sink": options.sink,
                 "max_batch": options.max_batch,
@@ -89,6 +104,18 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
                 "settings": settings,
             },
             description="Drain the raw topic into the sink: one bounded run per interval.",
+            **common,  # type: ignore[arg-type]
+        ),
+        ingest.to_deployment(
+            name="ingest-standing",
+            concurrency_limit=consumers,
+            parameters={
+                "sink": options.sink,
+                "max_batch": options.max_batch,
+                "until_idle": False,
+                "settings": settings,
+            },
+            description="A standing consumer: runs until cancelled (start one run per consumer).",
             **common,  # type: ignore[arg-type]
         ),
         reprocess.to_deployment(
@@ -120,10 +147,17 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
 
 
 def serve_deployments(options: ServeOptions) -> None:
-    """Blocks: registers the deployments, then runs scheduled and requested runs until stopped."""
-    from prefect import serve
+    """Blocks: registers the deployments, then runs scheduled and requested runs until stopped.
 
-    serve(*build_deployments(options), print_starting_message=True)
+    This process runs at most PREFECT_RUNNER_PROCESS_LIMIT flow runs at once (Prefect's setting
+    for a runner, default 5); the deployments' limits count runs over every process. `prefect.serve`
+    would pass its own `limit=None` (no limit) over the setting, so it is passed here.
+    """
+    from prefect import serve
+    from prefect.settings import get_current_settings
+
+    limit = get_current_settings().runner.process_limit
+    serve(*build_deployments(options), print_starting_message=True, limit=limit)
 
 
 PREFECT_YAML_HEADER = """\

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.config import Settings
+from flows.config import DEFAULT_INGEST_CONCURRENCY, Settings
 from flows.serve import ServeOptions, build_deployments
 
 runner = CliRunner()
@@ -28,7 +28,7 @@ def applied(prefect_server: None) -> Iterator[dict[str, Any]]:
         yield {
             name: client.read_deployment_by_name(f"{name}/{name}")
             for name in ("ingest", "reprocess", "enrich-files")
-        }
+        } | {"ingest-standing": client.read_deployment_by_name("ingest/ingest-standing")}
 
 
 def test_ingest_runs_every_minute_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,7 +54,8 @@ def test_server_holds_the_schedule_limit_and_typed_parameters(applied: dict[str,
     (schedule,) = ingest.schedules
     assert schedule.schedule.interval == timedelta(seconds=60)
     assert ingest.paused
-    assert ingest.global_concurrency_limit.limit == 1
+    # As many runs at once as the raw topic has partitions (more would idle), on any process.
+    assert ingest.global_concurrency_limit.limit == DEFAULT_INGEST_CONCURRENCY
     assert ingest.concurrency_options.collision_strategy == "CANCEL_NEW"
     assert ingest.parameters["max_batches"] >= 1 and ingest.parameters["until_idle"] is True
     assert ingest.parameters["sink"] == "s3://news/"
@@ -66,6 +67,11 @@ def test_server_holds_the_schedule_limit_and_typed_parameters(applied: dict[str,
     assert applied["reprocess"].global_concurrency_limit.limit == 1
     assert set(applied["reprocess"].parameter_openapi_schema["required"]) == {"source", "target"}
     assert applied["enrich-files"].schedules == []
+    standing = applied["ingest-standing"]
+    assert standing.entrypoint == ingest.entrypoint and standing.schedules == []
+    assert standing.parameters["until_idle"] is False and "max_batches" not in standing.parameters
+    assert standing.global_concurrency_limit.limit == DEFAULT_INGEST_CONCURRENCY
+    assert standing.concurrency_options.collision_strategy == "CANCEL_NEW"
 
 
 @pytest.mark.parametrize(
@@ -89,25 +95,49 @@ def test_server_rejects_parameters_that_do_not_validate(
     assert named in caught.value.response.text
 
 
-def test_a_second_ingest_run_is_cancelled_while_one_runs(applied: dict[str, Any]) -> None:
+def test_ingest_runs_beyond_the_limit_are_cancelled_not_queued(applied: dict[str, Any]) -> None:
     from prefect.client.orchestration import get_client
     from prefect.states import Completed, Pending, Running
 
+    ingest = applied["ingest"]
+    limit = ingest.global_concurrency_limit.limit
     with get_client(sync_client=True) as client:
-        first = client.create_flow_run_from_deployment(applied["ingest"].id)
-        second = client.create_flow_run_from_deployment(applied["ingest"].id)
-        assert client.set_flow_run_state(first.id, Pending()).status == "ACCEPT"
-        client.set_flow_run_state(first.id, Running())
+        running = [client.create_flow_run_from_deployment(ingest.id) for _ in range(limit)]
+        extra = client.create_flow_run_from_deployment(ingest.id)
         try:
-            refused = client.set_flow_run_state(second.id, Pending())
+            for run in running:  # `limit` consumers at once: each takes a share of the partitions
+                assert client.set_flow_run_state(run.id, Pending()).status == "ACCEPT"
+                client.set_flow_run_state(run.id, Running())
+            refused = client.set_flow_run_state(extra.id, Pending())
             assert refused.status == "REJECT"
-            assert client.read_flow_run(second.id).state.is_cancelled()
+            assert client.read_flow_run(extra.id).state.is_cancelled()
         finally:
-            client.set_flow_run_state(first.id, Completed())
-        # The slot is released with the first run: the next tick may run.
-        third = client.create_flow_run_from_deployment(applied["ingest"].id)
-        assert client.set_flow_run_state(third.id, Pending()).status == "ACCEPT"
-        client.set_flow_run_state(third.id, Completed(), force=True)
+            for run in running:
+                client.set_flow_run_state(run.id, Completed(), force=True)
+        # The slots are released with the runs: the next tick may run.
+        after = client.create_flow_run_from_deployment(ingest.id)
+        assert client.set_flow_run_state(after.id, Pending()).status == "ACCEPT"
+        client.set_flow_run_state(after.id, Completed(), force=True)
+
+
+def test_the_ingest_concurrency_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_INGEST_CONCURRENCY", "12")
+    by_name = {d.name: d for d in build_deployments(ServeOptions.from_settings(Settings()))}
+    assert by_name["ingest"].concurrency_limit == 12
+    assert by_name["ingest-standing"].concurrency_limit == 12
+    monkeypatch.setenv("NEWSFLOW_INGEST_CONCURRENCY", "0")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "NEWSFLOW_INGEST_CONCURRENCY" in result.output
+
+
+def test_the_default_concurrency_is_the_partitions_the_services_create() -> None:
+    """More runs than partitions would idle: the two defaults are declared apart (infra/ does not
+    import the package) and kept equal here."""
+    from tests.services import infra
+
+    assert infra.Endpoints().topic_partitions == DEFAULT_INGEST_CONCURRENCY
+    assert Settings.declared().ingest_concurrency == DEFAULT_INGEST_CONCURRENCY
 
 
 @pytest.mark.parametrize(

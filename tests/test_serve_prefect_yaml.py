@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from flows.config import Settings
+from flows.config import DEFAULT_INGEST_CONCURRENCY, Settings
 from flows.serve import ServeOptions, build_deployments, declared_prefect_yaml
 from tests.conftest import ROOT
 
@@ -95,7 +95,7 @@ def test_prefect_deploy_registers_them_on_a_work_pool(tmp_path: Path) -> None:
     assert ingest.work_pool_name == "newsflow"
     assert ingest.schedules[0].schedule.interval.total_seconds() == 60
     assert ingest.global_concurrency_limit is not None
-    assert ingest.global_concurrency_limit.limit == 1
+    assert ingest.global_concurrency_limit.limit == DEFAULT_INGEST_CONCURRENCY
     assert ingest.concurrency_options.collision_strategy == "CANCEL_NEW"
     assert ingest.pull_steps == [
         {"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}

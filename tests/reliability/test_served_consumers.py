@@ -1,0 +1,203 @@
+"""Issue 19: two `newsflow serve` processes (this machine stands in for two) run one ingest run
+each at once, against the real broker and store and the session's Prefect server. The runs join
+one consumer group, take disjoint partitions between them, and together store every article
+exactly once; the offsets each run processed are read back from the Prefect API (its task runs
+are named after the offsets they covered), and a cancel stops each run cleanly.
+
+The runs are of `ingest-standing` (no schedule, not stopped by an idle topic), started through
+the API: that makes "both consumers in the group before the first article arrives" a condition
+the test can wait for, instead of a race between two schedule ticks. Each served process takes
+one run at a time (Prefect's PREFECT_RUNNER_PROCESS_LIMIT=1), so the two runs land on the two
+processes. Only the cleaning stage runs (NEWSFLOW_STAGES): the test is about the partitions, and
+the parse would only make it slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psutil
+import pytest
+from kafka.admin import KafkaAdminClient
+
+from flows.sinks.keys import enriched_key
+from tests.conftest import ROOT
+from tests.reliability.helpers import Pipeline, make_articles, unique, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+PARTITIONS = 6
+ARTICLES = 120
+#: What every batch's task runs are named after (flows.processing.batch_label): `p3@16-23`.
+SPAN = re.compile(r"\bp(\d+)@(\d+)-(\d+)\b")
+
+
+@pytest.fixture
+def wide_pipeline(services, s3_bucket: str, prefect_api_url: str) -> Iterator[Pipeline]:
+    topic = services.create_topic(partitions=PARTITIONS, prefix="served")
+    dlq = services.create_topic(partitions=1, prefix="served-dlq")
+    yield Pipeline(services, topic, dlq, unique("served-group"), s3_bucket, prefect_api_url)
+    for name in (topic, dlq):
+        with contextlib.suppress(Exception):
+            services.delete_topic(name)
+
+
+@contextlib.contextmanager
+def _served(pipeline: Pipeline, log: Path) -> Iterator[subprocess.Popen]:
+    """`newsflow serve` in the background, one flow run at a time, polling every second."""
+    env = pipeline.env(
+        NEWSFLOW_STAGES="cleaning",
+        PREFECT_RUNNER_PROCESS_LIMIT="1",
+        PREFECT_RUNNER_POLL_FREQUENCY="1",
+    )
+    args = [sys.executable, "-m", "flows.cli", "serve", "--paused", "--max-batch", "8"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*args, "--sink", f"s3://{pipeline.bucket}/"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=30)
+
+
+def _group_assignments(pipeline: Pipeline) -> list[set[int]]:
+    """The partitions of the topic each member of the group holds, once the group is stable (the
+    broker's view; [] while it rebalances)."""
+    admin = KafkaAdminClient(bootstrap_servers=pipeline.services.bootstrap_servers)
+    try:
+        group = admin.describe_groups([pipeline.group])[pipeline.group]
+    finally:
+        admin.close()
+    if group["error"] or group["group_state"] != "Stable":
+        return []
+    return [
+        {
+            p
+            for held in (member["member_assignment"] or {}).get("assigned_partitions", [])
+            if held["topic"] == pipeline.topic
+            for p in held["partitions"]
+        }
+        for member in group["members"]
+    ]
+
+
+def _flow_run_ids_under(proc: subprocess.Popen) -> set[str]:
+    """The flow runs a served process runs now: each is a child process with its run's id."""
+    ids = set()
+    for child in psutil.Process(proc.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            run_id = child.environ().get("PREFECT__FLOW_RUN_ID")
+            if run_id:
+                ids.add(run_id)
+    return ids
+
+
+def _stored_spans(client: Any, flow_run_id: UUID) -> list[tuple[int, int, int]]:
+    """(partition, first, last) of every batch a run stored, from its completed store tasks."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    task_runs = client.read_task_runs(
+        flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200
+    )
+    spans = []
+    for task_run in task_runs:
+        if task_run.name.startswith("store | ") and task_run.state.is_completed():
+            spans += [(int(p), int(a), int(b)) for p, a, b in SPAN.findall(task_run.name)]
+    return spans
+
+
+def test_two_served_processes_run_ingest_at_once_on_disjoint_partitions(
+    wide_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.states import Cancelling
+
+    pipeline = wide_pipeline
+    articles = make_articles(ARTICLES, "served")
+    started = time.monotonic()
+    with ExitStack() as stack, get_client(sync_client=True) as client:
+        served = [
+            stack.enter_context(_served(pipeline, tmp_path / f"serve-{n}.log")) for n in (0, 1)
+        ]
+
+        def registered() -> bool:
+            with contextlib.suppress(Exception):
+                standing = client.read_deployment_by_name("ingest/ingest-standing")
+                return standing.parameters.get("sink") == f"s3://{pipeline.bucket}/"
+            return False
+
+        wait_for(registered, 90, "newsflow serve to register ingest-standing")
+        deployment = client.read_deployment_by_name("ingest/ingest-standing")
+        assert deployment.global_concurrency_limit.limit == PARTITIONS
+        assert deployment.concurrency_options.collision_strategy == "CANCEL_NEW"
+        assert deployment.schedules == [] and deployment.parameters["until_idle"] is False
+        runs = [client.create_flow_run_from_deployment(deployment.id) for _ in range(2)]
+
+        def both_consuming() -> bool:
+            held = _group_assignments(pipeline)
+            return len(held) == 2 and all(held)
+
+        wait_for(both_consuming, 120, "two runs in the group, each holding partitions", every=1)
+        for run in runs:
+            assert client.read_flow_run(run.id).state.is_running()
+        # One run on each served process.
+        on_each = [_flow_run_ids_under(proc) for proc in served]
+        assert sorted(len(ids) for ids in on_each) == [1, 1], on_each
+        assert set().union(*on_each) == {str(run.id) for run in runs}
+        held = _group_assignments(pipeline)
+        assert held[0].isdisjoint(held[1]) and held[0] | held[1] == set(range(PARTITIONS))
+
+        pipeline.publish(articles)
+        wait_for(lambda: pipeline.lag() == 0, 120, "every article stored and committed", every=1)
+        for run in runs:
+            client.set_flow_run_state(run.id, Cancelling(message="the test is done"))
+        wait_for(
+            lambda: all(client.read_flow_run(r.id).state.is_final() for r in runs),
+            90,
+            "both runs to stop on cancel",
+            every=1,
+        )
+        states = [client.read_flow_run(run.id).state for run in runs]
+        assert all(state.is_cancelled() for state in states), [s.type for s in states]
+        spans = [_stored_spans(client, run.id) for run in runs]
+
+    # Both runs stored batches, on partitions the other never touched.
+    partitions = [{p for p, _, _ in run_spans} for run_spans in spans]
+    assert all(partitions), spans
+    assert partitions[0].isdisjoint(partitions[1]), partitions
+    assert partitions[0] | partitions[1] == set(range(PARTITIONS))
+    # Together their batches tile each partition from 0 to its end: every article once.
+    covered = 0
+    for p in range(PARTITIONS):
+        batches = sorted((a, b) for q, a, b in spans[0] + spans[1] if q == p)
+        expected_start = 0
+        for first, last in batches:
+            assert first == expected_start, (p, batches)
+            expected_start = last + 1
+        covered += expected_start
+    assert covered == ARTICLES
+    enriched = pipeline.keys("enriched/")
+    assert sorted(enriched) == sorted(enriched_key(a.id, a.published_at) for a in articles)
+    assert pipeline.dead_letters() == []
+    print(f"two served runs: {ARTICLES} articles in {time.monotonic() - started:.0f} s")
