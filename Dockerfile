@@ -1,5 +1,7 @@
-# The newsflow worker image (docker-compose.yml runs `newsflow serve` from it). Runtime
-# dependencies only, held to the versions in requirements.lock.
+# The newsflow image: docker-compose.yml runs the work-pool workers (`prefect worker start --pool
+# newsflow`) and the deploy step (`prefect deploy --all`, from prefect.yaml) from it; its default
+# command serves the deployments without a work pool. Runtime dependencies only, held to the
+# versions in requirements.lock.
 FROM python:3.11.7-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,6 +18,7 @@ COPY flows ./flows
 COPY infra/services.py ./infra/services.py
 COPY infra/devservices ./infra/devservices
 COPY seeds ./seeds
+COPY prefect.yaml ./prefect.yaml
 RUN pip install --constraint requirements.lock .
 
 RUN useradd --create-home --uid 10001 newsflow

@@ -19,6 +19,7 @@ from tests.services import infra
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "infra" / "compose-spec.json").read_text())
+PREFECT_YAML = ROOT / "prefect.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,7 @@ def test_the_schema_rejects_broken_variants(compose, breakage):
 
 def test_expected_services_and_images(compose):
     services = compose["services"]
-    assert set(services) == {"kafka", "seaweedfs", "init", "prefect", "worker"}
+    assert set(services) == {"kafka", "seaweedfs", "init", "prefect", "deploy", "worker"}
     # Every image is pinned to the release the code is tested with, never a moving tag.
     kafka = re.search(r"<kafka.version>([^<]+)<", (ROOT / "infra/kafka/pom.xml").read_text())
     prefect = re.search(r"^prefect==(\S+)$", (ROOT / "requirements.lock").read_text(), re.M)
@@ -65,9 +66,34 @@ def test_expected_services_and_images(compose):
     assert re.fullmatch(r"chrislusf/seaweedfs:\d+\.\d+", services["seaweedfs"]["image"])
     assert not [s for s in services.values() if "latest" in s.get("image", "")]
     assert services["prefect"]["command"][:3] == ["prefect", "server", "start"]
-    assert services["worker"]["command"] == ["newsflow", "serve"]
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert "-s3" in services["seaweedfs"]["command"]
+
+
+def test_workers_scale_on_the_work_pool_the_deployments_are_on(compose):
+    """`docker compose up --scale worker=N`: the one-shot `deploy` registers prefect.yaml's
+    deployments on the `newsflow` process pool, and every worker replica polls that pool."""
+    services = compose["services"]
+    worker, deploy = services["worker"], services["deploy"]
+    pool = {d["work_pool"]["name"] for d in yaml.safe_load(PREFECT_YAML.read_text())["deployments"]}
+    assert pool == {"newsflow"}
+    assert worker["command"][:3] == ["prefect", "worker", "start"]
+    assert worker["command"][worker["command"].index("--pool") + 1] == "newsflow"
+    # Replicas cannot share a fixed name or a published port: --scale would refuse them.
+    assert "container_name" not in worker and "ports" not in worker
+    assert worker["depends_on"]["deploy"]["condition"] == "service_completed_successfully"
+    assert worker["depends_on"]["init"]["condition"] == "service_completed_successfully"
+    script = deploy["command"][-1]
+    assert "prefect work-pool create newsflow --type process" in script
+    assert "deploy --all" in script
+    assert deploy["restart"] == "no"
+    assert deploy["depends_on"]["prefect"]["condition"] == "service_healthy"
+    # prefect.yaml's pull step is `{{ $PWD }}` at deploy time: the image's WORKDIR, where the
+    # Dockerfile copies the code and prefect.yaml.
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert deploy["environment"]["PWD"] == "/app" and "WORKDIR /app" in dockerfile
+    assert "COPY prefect.yaml ./prefect.yaml" in dockerfile
+    assert deploy["environment"]["PREFECT_API_URL"] == worker["environment"]["PREFECT_API_URL"]
 
 
 def test_dependencies_name_defined_services(compose):
