@@ -1,16 +1,17 @@
-"""Issue 19: two `newsflow serve` processes (this machine stands in for two) run one ingest run
-each at once, against the real broker and store and the session's Prefect server. The runs join
-one consumer group, take disjoint partitions between them, and together store every article
-exactly once; the offsets each run processed are read back from the Prefect API (its task runs
-are named after the offsets they covered), and a cancel stops each run cleanly.
+"""Issue 19: two processes that run deployments (this machine stands in for two machines) run
+one ingest run each at once, against the real broker and store and the session's Prefect server:
+two `newsflow serve` processes, and two `prefect worker start --pool` workers of a process work
+pool with the deployment from prefect.yaml. The runs join one consumer group, take disjoint
+partitions between them, and together store every article exactly once; the offsets each run
+processed are read back from the Prefect API (its task runs are named after the offsets they
+covered), and a cancel from the API stops each run cleanly, as Cancelled.
 
 The runs are of `ingest-standing` (no schedule, not stopped by an idle topic), started through
 the API: that makes "both consumers in the group before the first article arrives" a condition
-the test can wait for, instead of a race between two schedule ticks. Each served process takes
-one run at a time (Prefect's PREFECT_RUNNER_PROCESS_LIMIT=1), so the two runs land on the two
-processes. Only the cleaning stage runs (NEWSFLOW_STAGES): the test is about the partitions, and
-the parse would only make it slower.
-"""
+the test can wait for, instead of a race between two schedule ticks. Each process takes one run
+at a time (PREFECT_RUNNER_PROCESS_LIMIT=1 / --limit 1), so the two runs land on the two. Only the
+cleaning stage runs (a run parameter): the test is about the partitions, and the parse would only
+make it slower."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from uuid import UUID
 
 import psutil
 import pytest
+import yaml
 from kafka.admin import KafkaAdminClient
 
 from flows.sinks.keys import enriched_key
@@ -53,22 +55,10 @@ def wide_pipeline(services, s3_bucket: str, prefect_api_url: str) -> Iterator[Pi
 
 
 @contextlib.contextmanager
-def _served(pipeline: Pipeline, log: Path) -> Iterator[subprocess.Popen]:
-    """`newsflow serve` in the background, one flow run at a time, polling every second."""
-    env = pipeline.env(
-        NEWSFLOW_STAGES="cleaning",
-        PREFECT_RUNNER_PROCESS_LIMIT="1",
-        PREFECT_RUNNER_POLL_FREQUENCY="1",
-    )
-    args = [sys.executable, "-m", "flows.cli", "serve", "--paused", "--max-batch", "8"]
+def _background(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    """A process in the background, its output in `log`; interrupted (then killed) at the end."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*args, "--sink", f"s3://{pipeline.bucket}/"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             yield proc
         finally:
@@ -79,6 +69,43 @@ def _served(pipeline: Pipeline, log: Path) -> Iterator[subprocess.Popen]:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(timeout=30)
+
+
+def _served(pipeline: Pipeline, log: Path) -> contextlib.AbstractContextManager[subprocess.Popen]:
+    """`newsflow serve`, one flow run at a time, polling every second."""
+    env = pipeline.env(PREFECT_RUNNER_PROCESS_LIMIT="1", PREFECT_RUNNER_POLL_FREQUENCY="1")
+    args = [sys.executable, "-m", "flows.cli", "serve", "--paused"]
+    return _background([*args, "--sink", f"s3://{pipeline.bucket}/"], env, log)
+
+
+def _deploy_on_pool(pipeline: Pipeline, pool: str, tmp_path: Path) -> None:
+    """What an operator does once: the pool, and prefect.yaml's ingest-standing deployed on it
+    (the committed file, its pool renamed to this test's own)."""
+    document = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    (standing,) = [d for d in document["deployments"] if d["name"] == "ingest-standing"]
+    standing["work_pool"]["name"] = pool
+    document["deployments"] = [standing]
+    prefect_file = tmp_path / "prefect.yaml"
+    prefect_file.write_text(yaml.safe_dump(document, sort_keys=False))
+    prefect = [str(Path(sys.executable).parent / "prefect"), "--no-prompt"]
+    env = pipeline.env(PWD=str(ROOT))
+    for args in (
+        ["work-pool", "create", pool, "--type", "process"],
+        ["deploy", "--all", "--prefect-file", str(prefect_file)],
+    ):
+        done = subprocess.run(
+            [*prefect, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def _pool_worker(
+    pipeline: Pipeline, pool: str, log: Path
+) -> contextlib.AbstractContextManager[subprocess.Popen]:
+    """`prefect worker start --pool POOL`, one flow run at a time, polling every second."""
+    env = pipeline.env(PREFECT_WORKER_QUERY_SECONDS="1")
+    prefect = str(Path(sys.executable).parent / "prefect")
+    return _background([prefect, "worker", "start", "--pool", pool, "--limit", "1"], env, log)
 
 
 def _group_assignments(pipeline: Pipeline) -> list[set[int]]:
@@ -127,8 +154,9 @@ def _stored_spans(client: Any, flow_run_id: UUID) -> list[tuple[int, int, int]]:
     return spans
 
 
-def test_two_served_processes_run_ingest_at_once_on_disjoint_partitions(
-    wide_pipeline: Pipeline, tmp_path: Path
+@pytest.mark.parametrize("launcher", ["newsflow serve", "prefect worker"])
+def test_two_processes_run_ingest_at_once_on_disjoint_partitions(
+    wide_pipeline: Pipeline, tmp_path: Path, launcher: str
 ) -> None:
     from prefect.client.orchestration import get_client
     from prefect.states import Cancelling
@@ -136,14 +164,24 @@ def test_two_served_processes_run_ingest_at_once_on_disjoint_partitions(
     pipeline = wide_pipeline
     articles = make_articles(ARTICLES, "served")
     started = time.monotonic()
+    pool = unique("scale-pool")
+    if launcher == "prefect worker":
+        _deploy_on_pool(pipeline, pool, tmp_path)
     with ExitStack() as stack, get_client(sync_client=True) as client:
         served = [
-            stack.enter_context(_served(pipeline, tmp_path / f"serve-{n}.log")) for n in (0, 1)
+            stack.enter_context(
+                _served(pipeline, log)
+                if launcher == "newsflow serve"
+                else _pool_worker(pipeline, pool, log)
+            )
+            for log in (tmp_path / "process-0.log", tmp_path / "process-1.log")
         ]
 
         def registered() -> bool:
             with contextlib.suppress(Exception):
                 standing = client.read_deployment_by_name("ingest/ingest-standing")
+                if launcher == "prefect worker":
+                    return standing.work_pool_name == pool
                 return standing.parameters.get("sink") == f"s3://{pipeline.bucket}/"
             return False
 
@@ -152,7 +190,17 @@ def test_two_served_processes_run_ingest_at_once_on_disjoint_partitions(
         assert deployment.global_concurrency_limit.limit == PARTITIONS
         assert deployment.concurrency_options.collision_strategy == "CANCEL_NEW"
         assert deployment.schedules == [] and deployment.parameters["until_idle"] is False
-        runs = [client.create_flow_run_from_deployment(deployment.id) for _ in range(2)]
+        # This test's sink, and the cleaning stage only (the partitions are what is tested here;
+        # the parse would only make it slower).
+        parameters = {
+            "sink": f"s3://{pipeline.bucket}/",
+            "max_batch": 8,
+            "settings": {**deployment.parameters["settings"], "entities": False, "quotes": False},
+        }
+        runs = [
+            client.create_flow_run_from_deployment(deployment.id, parameters=parameters)
+            for _ in range(2)
+        ]
 
         def both_consuming() -> bool:
             held = _group_assignments(pipeline)
@@ -161,7 +209,7 @@ def test_two_served_processes_run_ingest_at_once_on_disjoint_partitions(
         wait_for(both_consuming, 120, "two runs in the group, each holding partitions", every=1)
         for run in runs:
             assert client.read_flow_run(run.id).state.is_running()
-        # One run on each served process.
+        # One run on each process.
         on_each = [_flow_run_ids_under(proc) for proc in served]
         assert sorted(len(ids) for ids in on_each) == [1, 1], on_each
         assert set().union(*on_each) == {str(run.id) for run in runs}
@@ -200,4 +248,4 @@ def test_two_served_processes_run_ingest_at_once_on_disjoint_partitions(
     enriched = pipeline.keys("enriched/")
     assert sorted(enriched) == sorted(enriched_key(a.id, a.published_at) for a in articles)
     assert pipeline.dead_letters() == []
-    print(f"two served runs: {ARTICLES} articles in {time.monotonic() - started:.0f} s")
+    print(f"{launcher}: two runs, {ARTICLES} articles in {time.monotonic() - started:.0f} s")
