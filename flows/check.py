@@ -43,33 +43,33 @@ def _store_steps(sink: str) -> Iterator[Step]:
 
 
 def run_checks(
-    config: KafkaSettings, sink: str | None, topic: str | None, kafka: bool = True
+    config: KafkaSettings, sink: str | None, topic: str | None, consumer: bool = False
 ) -> Iterator[Item]:
     """Every item, Kafka first; within an area, the items after a failure are not tried (they
-    would only fail for the same reason)."""
+    would only fail for the same reason). A `consumer` also needs the dead-letter topic."""
     from flows.sources.kafka_probe import probe_kafka
 
-    if kafka:
-        for step in probe_kafka(config, topic):
-            yield Item("kafka", step)
+    dlq_topic = config.dlq_topic if consumer else None
+    for step in probe_kafka(config, topic, dlq_topic):
+        yield Item("kafka", step)
     if sink:
         for step in _store_steps(sink):
             yield Item("store", step)
 
 
 def first_failure(
-    config: KafkaSettings, sink: str | None, topic: str | None, kafka: bool = True
+    config: KafkaSettings, sink: str | None, topic: str | None, consumer: bool = False
 ) -> ServiceFailure | None:
-    for item in run_checks(config, sink, topic, kafka):
+    for item in run_checks(config, sink, topic, consumer):
         if item.step.failure is not None:
             return item.step.failure
     return None
 
 
 def require_ready(
-    config: KafkaSettings, sink: str | None, topic: str | None, kafka: bool = True
+    config: KafkaSettings, sink: str | None, topic: str | None, consumer: bool = False
 ) -> None:
     """Raise the first failure as it is (`Misconfigured` or `Unavailable`)."""
-    failure = first_failure(config, sink, topic, kafka)
+    failure = first_failure(config, sink, topic, consumer)
     if failure is not None:
         raise failure

@@ -179,7 +179,7 @@ def consume(
         fail(str(exc))
     STOP.install()
     # Before Prefect and the stages load: a wrong setting ends here in a second or two.
-    _require_ready(settings.kafka, sink, settings.kafka.topic)
+    _require_ready(settings.kafka, sink, settings.kafka.topic, consumer=True)
 
     from flows.ingest import ingest
 
@@ -201,11 +201,13 @@ def consume(
     typer.echo(result["summary"])
 
 
-def _require_ready(config: KafkaSettings, sink: str | None, topic: str | None) -> None:
+def _require_ready(
+    config: KafkaSettings, sink: str | None, topic: str | None, consumer: bool = False
+) -> None:
     """The start-up check; its first failure ends the command with its one line and code."""
     from flows.check import first_failure
 
-    failure = first_failure(config, sink, topic)
+    failure = first_failure(config, sink, topic, consumer)
     if failure is not None:
         fail(failure.line(), failure.exit_code)
 
@@ -231,7 +233,7 @@ def check(
         fail(str(exc))
     config = settings.kafka
     code = 0
-    for item in run_checks(config, sink, topic or config.topic):
+    for item in run_checks(config, sink, topic or config.topic, consumer=True):
         typer.echo(item.line())
         if item.step.failure is not None and not code:
             code = item.step.failure.exit_code

@@ -52,6 +52,11 @@ class Cause(Enum):
     )
     KAFKA_TOPIC_MISSING = (15, "Kafka topic does not exist", "NEWSFLOW_TOPIC (or --topic)")
     KAFKA_DENIED = (16, "Kafka denied access", "the ACLs of KAFKA_SASL_USERNAME")
+    KAFKA_DLQ_MISSING = (
+        18,
+        "Kafka dead-letter topic does not exist",
+        "NEWSFLOW_DLQ_TOPIC (create it, or name an existing one)",
+    )
     KAFKA_SETTING = (17, "Kafka client setting is invalid", "the KAFKA_* settings")
     S3_UNREACHABLE = (20, "object store unreachable", "AWS_ENDPOINT_URL_S3")
     S3_TLS_UNTRUSTED = (

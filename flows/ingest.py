@@ -90,7 +90,7 @@ def ingest(
     sink = sink or environment.default_sink
     # Before any article is read (and before the stages load): a wrong setting fails the run at
     # once with its one line, instead of holding the run's concurrency slot through retries.
-    require_ready(environment.kafka, sink, environment.kafka.topic)
+    require_ready(environment.kafka, sink, environment.kafka.topic, consumer=True)
     stages = build_stages(settings or environment.stages)
     document_sink = open_sink(sink)
     source, dead_letters = connect(environment.kafka, max_wait, until_idle, max_batches)

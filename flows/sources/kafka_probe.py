@@ -22,6 +22,7 @@ import ssl
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flows.config import KafkaSettings, kafka_client_options
 from flows.failures import (
@@ -214,35 +215,70 @@ def _admin(options: dict[str, object], endpoint: str, timeout_s: float) -> tuple
             return None, Step(name, failure)
 
 
+def _auto_creates(admin: Any) -> bool:
+    """Whether the broker creates a topic on first use; False when it cannot be read (managed
+    clusters rarely let a client read broker settings, and most of them do not auto-create)."""
+    from kafka.admin import ConfigResource
+
+    try:
+        broker = str(admin.describe_cluster()["brokers"][0]["broker_id"])
+        found = admin.describe_configs(
+            [ConfigResource("BROKER", broker, ["auto.create.topics.enable"])], config_filter="all"
+        )
+        value = found["broker"][broker]["auto.create.topics.enable"]["value"]
+    except Exception:
+        return False
+    return str(value).lower() == "true"
+
+
+def _topics(admin: Any, endpoint: str, topic: str, dlq_topic: str | None) -> Iterator[Step]:
+    try:
+        topics = set(admin.list_topics())
+    except Exception as exc:
+        yield Step(f"topic {topic}", Unavailable(Cause.KAFKA_UNREACHABLE, endpoint, short(exc)))
+        return
+    if topic not in topics:
+        detail = f"{topic!r} is not on the cluster or not visible to this user"
+        yield Step(f"topic {topic}", Misconfigured(Cause.KAFKA_TOPIC_MISSING, endpoint, detail))
+        return
+    yield Step(f"topic {topic}")
+    if dlq_topic is None or dlq_topic in topics:
+        if dlq_topic is not None:
+            yield Step(f"dead-letter topic {dlq_topic}")
+        return
+    if _auto_creates(admin):  # the first dead letter creates it, as on the local broker
+        yield Step(f"dead-letter topic {dlq_topic} (created on first use)")
+        return
+    detail = f"{dlq_topic!r} is not on the cluster, and the broker does not create it on first use"
+    failure = Misconfigured(Cause.KAFKA_DLQ_MISSING, endpoint, detail)
+    yield Step(f"dead-letter topic {dlq_topic}", failure)
+
+
 def _client(
-    options: dict[str, object], endpoint: str, topic: str | None, timeout_s: float
+    options: dict[str, object],
+    endpoint: str,
+    topic: str | None,
+    dlq_topic: str | None,
+    timeout_s: float,
 ) -> Iterator[Step]:
     admin, step = _admin(options, endpoint, timeout_s)
     yield step
     if admin is None or topic is None:
         return
-    from kafka.admin import KafkaAdminClient
-
-    assert isinstance(admin, KafkaAdminClient)
     try:
-        try:
-            topics = set(admin.list_topics())
-        except Exception as exc:
-            yield Step(f"topic {topic}", Unavailable(Cause.KAFKA_UNREACHABLE, endpoint, short(exc)))
-            return
-        if topic not in topics:
-            detail = f"{topic!r} is not on the cluster or not visible to this user"
-            yield Step(f"topic {topic}", Misconfigured(Cause.KAFKA_TOPIC_MISSING, endpoint, detail))
-        else:
-            yield Step(f"topic {topic}")
+        yield from _topics(admin, endpoint, topic, dlq_topic)
     finally:
-        admin.close()
+        admin.close()  # type: ignore[attr-defined]
 
 
 def probe_kafka(
-    config: KafkaSettings, topic: str | None = None, timeout_s: float = 5.0
+    config: KafkaSettings,
+    topic: str | None = None,
+    dlq_topic: str | None = None,
+    timeout_s: float = 5.0,
 ) -> Iterator[Step]:
-    """Each layer in order; stops after the first that fails (the next cannot be judged)."""
+    """Each layer in order; stops after the first that fails (the next cannot be judged).
+    `dlq_topic` only for a consumer: one that dead-letters needs it (or a broker that makes it)."""
     options = kafka_client_options(config)
     address, step = _reachable(config, timeout_s)
     yield step
@@ -260,7 +296,7 @@ def probe_kafka(
         yield Step("protocol")
     if step.failure:
         return
-    for step in _client(options, _endpoint(address), topic, timeout_s):
+    for step in _client(options, _endpoint(address), topic, dlq_topic, timeout_s):
         yield step
         if step.failure:
             return

@@ -109,6 +109,8 @@ def _misconfigured(pipeline: SecurePipeline, case: str) -> dict[str, str]:
         env["NEWSFLOW_BUCKET"] = pipeline.bucket + "-typo"
     if case == "missing topic":
         env["NEWSFLOW_TOPIC"] = pipeline.topic + "-typo"
+    if case == "missing dead-letter topic":  # the secured broker creates no topic on first use
+        env["NEWSFLOW_DLQ_TOPIC"] = pipeline.dlq + "-typo"
     return env
 
 
@@ -121,6 +123,7 @@ CASES = {
     "wrong S3 secret": Cause.S3_CREDENTIALS,
     "missing bucket": Cause.S3_BUCKET_MISSING,
     "missing topic": Cause.KAFKA_TOPIC_MISSING,
+    "missing dead-letter topic": Cause.KAFKA_DLQ_MISSING,
 }
 
 
