@@ -30,6 +30,7 @@ from uuid import UUID
 import psutil
 import pytest
 import yaml
+from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
 from flows.sinks.keys import enriched_key
@@ -40,6 +41,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 PARTITIONS = 6
 ARTICLES = 120
+#: The backlog a standing run is cancelled in the middle of.
+BACKLOG = 800
 #: What every batch's task runs are named after (flows.processing.batch_label): `p3@16-23`.
 SPAN = re.compile(r"\bp(\d+)@(\d+)-(\d+)\b")
 
@@ -249,3 +252,91 @@ def test_two_processes_run_ingest_at_once_on_disjoint_partitions(
     assert sorted(enriched) == sorted(enriched_key(a.id, a.published_at) for a in articles)
     assert pipeline.dead_letters() == []
     print(f"{launcher}: two runs, {ARTICLES} articles in {time.monotonic() - started:.0f} s")
+
+
+def test_a_standing_run_cancelled_mid_backlog_commits_only_what_it_stored(
+    wide_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """Cancel from the API while a backlog is being drained: Prefect sends the run's process
+    SIGTERM; the stop flag ends the drain at its next safe point (no SIGKILL 30 s later: the run
+    report is published, which happens only after the drain returned), the run ends Cancelled,
+    every committed offset's article is stored, and a later consumer stores the rest once."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+    from prefect.states import Cancelling
+
+    pipeline = wide_pipeline
+    articles = make_articles(BACKLOG, "cancel")
+    pipeline.publish(articles)
+    with (
+        _served(pipeline, tmp_path / "serve.log"),
+        get_client(sync_client=True) as client,
+    ):
+
+        def registered() -> bool:
+            with contextlib.suppress(Exception):
+                standing = client.read_deployment_by_name("ingest/ingest-standing")
+                return standing.parameters.get("sink") == f"s3://{pipeline.bucket}/"
+            return False
+
+        wait_for(registered, 90, "newsflow serve to register ingest-standing")
+        deployment = client.read_deployment_by_name("ingest/ingest-standing")
+        parameters = {
+            "sink": f"s3://{pipeline.bucket}/",
+            "max_batch": 4,
+            "settings": {**deployment.parameters["settings"], "entities": False, "quotes": False},
+        }
+        run = client.create_flow_run_from_deployment(deployment.id, parameters=parameters)
+        wait_for(lambda: len(pipeline.keys("enriched/")) >= 40, 180, "the first batches", every=0.5)
+        client.set_flow_run_state(run.id, Cancelling(message="operator cancel"))
+        asked = time.monotonic()
+        wait_for(lambda: client.read_flow_run(run.id).state.is_final(), 60, "the run to stop")
+        stopped_in = time.monotonic() - asked
+        assert client.read_flow_run(run.id).state.is_cancelled()
+        spans = _stored_spans(client, run.id)
+        reports = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
+        )
+    assert stopped_in < 30, f"the run took {stopped_in:.0f} s to stop: killed, not stopped"
+    assert [a.key for a in reports] == ["ingest-report"]
+    stored_before = len(pipeline.keys("enriched/"))
+    committed = _partitions_committed(pipeline)
+    assert 0 < sum(committed.values()) <= stored_before < BACKLOG, (committed, stored_before)
+    # Every committed offset is covered by a batch this run stored (a store task that completed).
+    for p, upto in committed.items():
+        batches = sorted((a, b) for q, a, b in spans if q == p)
+        reached = 0
+        for first, last in batches:
+            if first > reached:
+                break
+            reached = max(reached, last + 1)
+        assert reached >= upto, (p, upto, batches)
+
+    # The next consumer starts from the commits and stores the rest: nothing lost, none twice.
+    done = subprocess.run(
+        pipeline.consume_args("--until-idle", max_batch=32),
+        cwd=ROOT,
+        env=pipeline.env(NEWSFLOW_STAGES="cleaning"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    enriched = pipeline.keys("enriched/")
+    assert sorted(enriched) == sorted(enriched_key(a.id, a.published_at) for a in articles)
+    assert pipeline.lag() == 0
+    print(f"cancel: stopped in {stopped_in:.1f} s, {sum(committed.values())} committed")
+
+
+def _partitions_committed(pipeline: Pipeline) -> dict[int, int]:
+    consumer = KafkaConsumer(
+        bootstrap_servers=pipeline.services.bootstrap_servers,
+        group_id=pipeline.group,
+        enable_auto_commit=False,
+    )
+    try:
+        return {
+            p: consumer.committed(TopicPartition(pipeline.topic, p)) or 0 for p in range(PARTITIONS)
+        }
+    finally:
+        consumer.close()
