@@ -84,8 +84,10 @@ def _read_ann(path: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
 
 
 def load_split(split: Path) -> list[PolnearArticle]:
-    """Articles with at least one annotation file (the first, in name order, as the scorer)."""
-    articles = []
+    """Articles with at least one annotation file (the first, in name order, as the scorer).
+    The scorer matches documents by title, so of articles sharing a title only the last (in
+    name order) is scored, here as there."""
+    articles: dict[str, PolnearArticle] = {}
     for txt in sorted((split / "text").glob("*.txt")):
         anns = sorted((split / "attributions").glob(txt.stem + "_*.ann"))
         if not anns:
@@ -103,12 +105,11 @@ def load_split(split: Path) -> list[PolnearArticle]:
                 direct.append(GoldAttribution(inner, source))
             elif SPEECH.search(cue) and len(TOK.findall(content)) >= 4:
                 reported.append(GoldAttribution(content, source, cue))
-        articles.append(
-            PolnearArticle(
-                txt.stem, txt.read_text(encoding="utf-8"), tuple(direct), tuple(reported)
-            )
+        art = PolnearArticle(
+            txt.stem, txt.read_text(encoding="utf-8"), tuple(direct), tuple(reported)
         )
-    return articles
+        articles[art.title] = art  # the scorer's dict: the last one of a title wins
+    return sorted(articles.values(), key=lambda a: a.stem)
 
 
 def toks(text: str | None) -> Counter[str]:
