@@ -226,6 +226,16 @@ def evaluate_split(split: Path, settings: StageSettings) -> dict[str, Any]:
     articles = load_split(split)
     started = time.perf_counter()
     items, quote_cpu = predict(articles, settings)
+    scores = score_items(articles, items, split.name)
+    n = len(articles)
+    scores["quote_stage_cpu_ms_per_article"] = round(1000 * quote_cpu / n, 2) if n else 0.0
+    scores["seconds"] = round(time.perf_counter() - started, 1)
+    return scores
+
+
+def score_items(articles: list[PolnearArticle], items: list[WorkItem], name: str) -> dict[str, Any]:
+    """The scorer's figures (and the grouped errors) for the stages' output on `articles`; an
+    item that failed counts as a missing document (all its gold quotes missed)."""
     tp = fp = fn = sp_ok = sp_n = pr_ok = pr_n = hit = rep_n = missing = 0
     misses: list[dict[str, Any]] = []
     false: list[dict[str, Any]] = []
@@ -315,7 +325,7 @@ def evaluate_split(split: Path, settings: StageSettings) -> dict[str, Any]:
     return {
         "row": {
             "stage": "quotes",
-            "set": split.name,
+            "set": name,
             "items": n,
             "figures": figures,
             "baseline": None,
@@ -328,8 +338,6 @@ def evaluate_split(split: Path, settings: StageSettings) -> dict[str, Any]:
         "speakers_pronoun": pr_n,
         "pronoun_kept_or_resolved": round(pr_ok / pr_n, 3) if pr_n else 0.0,
         "counts": {"tp": tp, "fp": fp, "fn": fn, "speaker_ok": sp_ok, "reported_hit": hit},
-        "quote_stage_cpu_ms_per_article": round(1000 * quote_cpu / n, 2) if n else 0.0,
-        "seconds": round(time.perf_counter() - started, 1),
         "misses_by_pattern": _grouped(misses),
         "false_by_pattern": _grouped(false),
         "speaker_errors_by_pattern": _grouped(wrong),
