@@ -12,14 +12,18 @@ from bench.report import memory_target, run_bench
 from flows.config import Settings
 
 
-def parse_processes(text: str) -> tuple[int, ...]:
+def parse_counts(text: str, option: str = "--processes", least: int = 1) -> tuple[int, ...]:
     try:
         counts = tuple(int(p) for p in text.split(",") if p.strip())
     except ValueError:
-        raise ValueError(f"--processes {text!r}: give counts such as 1,2") from None
-    if not counts or any(n < 1 or n > 16 for n in counts):
-        raise ValueError(f"--processes {text!r}: each count must be 1..16")
+        raise ValueError(f"{option} {text!r}: give counts such as 1,2") from None
+    if not counts or any(n < least or n > 16 for n in counts):
+        raise ValueError(f"{option} {text!r}: each count must be {least}..16")
     return counts
+
+
+def parse_processes(text: str) -> tuple[int, ...]:
+    return parse_counts(text)
 
 
 def bench_command(
@@ -32,16 +36,22 @@ def bench_command(
     seed: int,
     max_batch: int,
     runs: int = 3,
+    workers: str = "1,2",
 ) -> dict[str, Any]:
+    worker_counts = parse_counts(workers, "--workers", least=0)
     if memory:
         from bench.memory import run_memory
         from bench.report import machine
 
-        result = run_memory(settings.stages, articles, words, max_batch=max_batch)
+        result = run_memory(
+            settings, articles, words, max_batch=max_batch, workers=worker_counts[0]
+        )
         return {"machine": machine(), "memory": result, "target": memory_target(result)}
     counts = parse_processes(processes)
     try:
-        return run_bench(settings, articles, words, counts, skip_e2e, seed, max_batch, runs)
+        return run_bench(
+            settings, articles, words, counts, skip_e2e, seed, max_batch, runs, worker_counts
+        )
     except (BotoCoreError, ClientError, KafkaError) as exc:
         raise ValueError(
             f"end-to-end bench needs Kafka and S3 (make services; source .env.services), "

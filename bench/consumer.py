@@ -38,6 +38,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sink", required=True)
     parser.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH)
     parser.add_argument("--max-wait", type=float, default=DEFAULT_MAX_WAIT_S)
+    parser.add_argument("--workers", type=int, default=0)
     return parser.parse_args(argv)
 
 
@@ -50,7 +51,13 @@ def main(argv: list[str]) -> int:
 
     args = _arguments(argv)
     settings = Settings()
-    warm_up(settings.stages)  # models load and run here (cached), not in the timed run
+    if args.workers > 0:  # the workers load and warm up their stages before they are ready
+        from flows.runner import shared_pool
+
+        pool = shared_pool(settings.stages, args.workers, settings.article_timeout_s)
+        pool.wait_ready()
+    else:
+        warm_up(settings.stages)  # models load and run here (cached), not in the timed run
     _start_prefect()
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":
@@ -84,6 +91,7 @@ def main(argv: list[str]) -> int:
             max_wait=args.max_wait,
             until_idle=True,
             settings=settings.stages,
+            workers=args.workers,
         )
     if profiler is not None and settings.bench_profile is not None:
         profiler.stop()

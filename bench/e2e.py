@@ -41,6 +41,8 @@ class Scenario:
     stages: str  # NEWSFLOW_STAGES value
     max_batch: int = DEFAULT_MAX_BATCH
     max_wait: float = IDLE_WAIT_S
+    #: Stage worker processes of each consumer (`--workers`); 0: stages in the consumer.
+    workers: int = 0
 
 
 def process_cpu_seconds(proc: psutil.Process) -> float:
@@ -56,8 +58,11 @@ class RssSampler:
     pids: list[int]
     interval: float = 0.2
     peaks: dict[int, int] = field(default_factory=dict)
-    #: CPU seconds used during the run: the consumers, and their children (Prefect's server).
+    #: CPU seconds used during the run: the consumers, their stage workers, and their other
+    #: children (Prefect's temporary server).
     cpu: dict[str, float] = field(default_factory=dict)
+    #: Peak resident memory of any one stage worker.
+    worker_peak: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def _run(self) -> None:
@@ -72,10 +77,12 @@ class RssSampler:
                 try:
                     rss = proc.memory_info().rss
                     family = [("consumer", proc)] + [
-                        ("children", c) for c in proc.children(recursive=True)
+                        (_kind(c), c) for c in proc.children(recursive=True)
                     ]
                     for kind, p in family:
                         latest[p.pid] = (kind, process_cpu_seconds(p))
+                        if kind == "workers":
+                            self.worker_peak = max(self.worker_peak, p.memory_info().rss)
                 except psutil.Error:
                     continue
                 self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
@@ -92,6 +99,13 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _kind(child: psutil.Process) -> str:
+    try:
+        return "workers" if "flows.worker_main" in child.cmdline() else "children"
+    except psutil.Error:
+        return "children"
 
 
 def _create_topic(config: KafkaSettings, name: str, partitions: int) -> None:
@@ -182,6 +196,8 @@ def run_scenario(
             str(scenario.max_batch),
             "--max-wait",
             str(scenario.max_wait),
+            "--workers",
+            str(scenario.workers),
         ]
         for _ in range(scenario.processes):
             # The consumers log as they would in production (to a file, not to the report).
@@ -229,6 +245,7 @@ def run_scenario(
     seconds = last - first
     return {
         "processes": scenario.processes,
+        "workers": scenario.workers,
         "partitions": partitions,
         "stages": scenario.stages,
         "max_batch": scenario.max_batch,
@@ -241,6 +258,7 @@ def run_scenario(
         "articles_per_s": round(len(articles) / seconds, 2) if seconds > 0 else None,
         "stage_seconds": _sum_seconds(outputs),
         "peak_rss_mb": [round(v / 2**20, 1) for v in rss.peaks.values()],
+        "worker_peak_rss_mb": round(rss.worker_peak / 2**20, 1) if rss.worker_peak else None,
         # From "go" to exit, so it includes the group join and the final idle check.
         "cpu_seconds": rss.cpu,
     }

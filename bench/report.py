@@ -21,12 +21,16 @@ from flows.config import DEFAULT_MAX_BATCH, Settings
 ALL_STAGES = "cleaning,entities,quotes"
 TRANSPORT_ONLY = "cleaning"
 
+#: Issue 17's targets, met at or above the value (the share of time that is not the parse: at
+#: or below). Issue 8's transport target (1,000 articles/s) is withdrawn: the store's own CPU caps
+#: it on this machine (docs/performance.md); the transport rate is reported without one.
 TARGETS = {
-    "e2e_1_process_vs_nlp_only": 0.90,
-    "e2e_2_processes_vs_1": 1.70,
-    "transport_only_articles_per_s": 1000.0,
+    "e2e_workers_1_vs_nlp_only": 0.92,
+    "e2e_workers_2_vs_workers_1": 1.70,
     "memory_growth_pct_2000_to_20000": 10.0,
 }
+#: At most this share of the CPU time per article goes to anything but the parse.
+MAX_NON_PARSE_SHARE = 0.10
 
 
 def machine() -> dict[str, Any]:
@@ -52,14 +56,16 @@ def run_bench(
     settings: Settings,
     articles: int = 300,
     words: int = 600,
-    processes: tuple[int, ...] = (1, 2),
+    processes: tuple[int, ...] = (1,),
     skip_e2e: bool = False,
     seed: int = 8,
     max_batch: int = DEFAULT_MAX_BATCH,
     runs: int = 3,
+    workers: tuple[int, ...] = (1, 2),
 ) -> dict[str, Any]:
     """`runs`: how often each end-to-end scenario with all stages runs (interleaved: 1, 2, 1,
-    2, ...); the median run is reported, with every run's rate beside it."""
+    2, ...); the median run is reported, with every run's rate beside it. A scenario is a number
+    of consumer processes and of stage workers per consumer (0: stages in the consumer)."""
     report: dict[str, Any] = {"machine": machine()}
     corpus = generate(articles, words=words, seed=seed)
     report["corpus"] = {
@@ -81,54 +87,81 @@ def run_bench(
     if not skip_e2e:
         from bench.e2e import Scenario, run_scenario
 
-        tries: dict[int, list[dict[str, Any]]] = {n: [] for n in processes}
+        pairs = [(n, w) for n in processes for w in workers]
+        tries: dict[tuple[int, int], list[dict[str, Any]]] = {pair: [] for pair in pairs}
         for _ in range(max(runs, 1)):
-            for n in processes:
-                scenario = Scenario(n, ALL_STAGES, max_batch=max_batch)
-                tries[n].append(run_scenario(corpus, scenario, settings.kafka))
-        e2e = {f"processes_{n}": median_run(results) for n, results in tries.items()}
+            for n, w in pairs:
+                scenario = Scenario(n, ALL_STAGES, max_batch=max_batch, workers=w)
+                tries[(n, w)].append(run_scenario(corpus, scenario, settings.kafka))
+        e2e = {_key(n, w): median_run(results) for (n, w), results in tries.items()}
         from bench.store_ceiling import measure_store_ceiling
 
         transport = run_scenario(
-            corpus, Scenario(1, TRANSPORT_ONLY, max_batch=max_batch), settings.kafka
+            corpus,
+            Scenario(1, TRANSPORT_ONLY, max_batch=max_batch, workers=workers[0]),
+            settings.kafka,
         )
         most = max(processes)
         if most > 1:
             transport[f"processes_{most}"] = run_scenario(
-                corpus, Scenario(most, TRANSPORT_ONLY, max_batch=max_batch), settings.kafka
+                corpus,
+                Scenario(most, TRANSPORT_ONLY, max_batch=max_batch, workers=workers[0]),
+                settings.kafka,
             )
         report["e2e"] = e2e
         report["transport_only"] = transport
         report["store_ceiling"] = measure_store_ceiling(corpus)
-        one = e2e.get("processes_1", {}).get("articles_per_s")
-        two = e2e.get("processes_2", {}).get("articles_per_s")
-        ratios["e2e_1_process_vs_nlp_only"] = _ratio(one, nlp_rate)
-        ratios["e2e_1_process_vs_all_stages"] = _ratio(one, stages["all_stages"]["articles_per_s"])
-        ratios["e2e_2_processes_vs_1"] = _ratio(two, one)
-        # Load-independent view of the flow's cost: CPU the consumer (and its Prefect server)
-        # spent per article, over what the stages alone spent per article.
-        if "processes_1" in e2e:
-            cpu = e2e["processes_1"]["cpu_seconds"]
-            ratios["e2e_1_process_cpu_vs_all_stages_cpu"] = _ratio(
-                sum(cpu.values()), stages["all_stages"]["cpu_seconds"]
+
+        def rate(n: int, w: int) -> float | None:
+            return e2e.get(_key(n, w), {}).get("articles_per_s")
+
+        for w in workers:
+            ratios[f"e2e_workers_{w}_vs_nlp_only"] = _ratio(rate(1, w), nlp_rate)
+            ratios[f"e2e_workers_{w}_vs_all_stages"] = _ratio(
+                rate(1, w), stages["all_stages"]["articles_per_s"]
             )
-        report["targets"] = _targets(ratios, transport)
+            for n in processes:
+                if n > 1:
+                    ratios[f"e2e_{n}_processes_vs_1_workers_{w}"] = _ratio(rate(n, w), rate(1, w))
+        ratios["e2e_workers_2_vs_workers_1"] = _ratio(rate(1, 2), rate(1, 1))
+        # What is not the parse, two ways. CPU: of all the CPU the consumer, its workers and its
+        # Prefect server used in the run, the share beyond what nlp.pipe alone used for the same
+        # texts (load-independent; the broker's and the store's own CPU are not counted). Wall:
+        # 1 - the e2e rate over the NLP-only rate (both on one worker: one core parsing).
+        first = e2e.get(_key(1, workers[0]))
+        if first is not None:
+            used = sum(first["cpu_seconds"].values())
+            parse = stages["nlp_only"]["cpu_seconds"]
+            report["non_parse_share"] = {
+                "scenario": _key(1, workers[0]),
+                "cpu": round(1 - parse / used, 3) if used else None,
+                "wall": round(1 - rate(1, workers[0]) / nlp_rate, 3)
+                if rate(1, workers[0]) and nlp_rate
+                else None,
+                "cpu_seconds_used": round(used, 2),
+                "cpu_seconds_nlp_only": parse,
+                "target": f"<= {MAX_NON_PARSE_SHARE}",
+            }
+        report["targets"] = _targets(ratios, report.get("non_parse_share"))
     report["ratios"] = ratios
     report["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
     report["bench_seconds"] = round(time.perf_counter() - started, 1)
     report["method"] = (
         "stages: each stage alone over the corpus in batches, in this process, models loaded "
         "first; nlp_only: nlp.pipe over the same cleaned texts with the same batch size. "
-        "e2e: N `newsflow consume --until-idle` processes in one fresh group on a fresh topic "
-        "(>= 2 partitions) and bucket (written once before timing), started and warmed up "
-        "(models, a batch through every stage, Prefect) before being released together; the "
-        "corpus is published as one bulk load once the group is stable; rate = articles "
+        "e2e: N `newsflow consume --until-idle --workers W` processes in one fresh group on a "
+        "fresh topic (>= 2 partitions) and bucket (written once before timing), started and "
+        "warmed up (models, a batch through every stage, Prefect) before being released "
+        "together; the corpus is published as one bulk load once the group is stable; "
+        "rate = articles "
         "/ (last batch stored and committed - first message received), over all processes; "
         "each such scenario runs `runs` times, interleaved, and the median run is reported. "
         "nlp_only is the mean of a run just before and one just after the parsing stages. "
+        "non_parse_share.cpu: 1 - nlp_only CPU seconds / CPU seconds of the consumer, its stage "
+        "workers and its Prefect server during the run (workers = the first --workers value). "
         "transport_only: the same with "
         "NEWSFLOW_STAGES=cleaning (cleaning cannot be switched off), 1 process and the largest "
-        "process count; its target is checked against the faster. store_ceiling: PUTs/s the "
+        "process count (no target: withdrawn by issue 17). store_ceiling: PUTs/s the "
         "object store takes from one process through the flow's client and thread count, "
         "divided by the objects an article costs (a raw and an enriched document)."
     )
@@ -150,27 +183,26 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a and b else None
 
 
-def _targets(ratios: dict[str, float | None], transport: dict[str, Any]) -> dict[str, Any]:
-    measured = {
-        "e2e_1_process_vs_nlp_only": ratios.get("e2e_1_process_vs_nlp_only"),
-        "e2e_2_processes_vs_1": ratios.get("e2e_2_processes_vs_1"),
-        "transport_only_articles_per_s": max(
-            (r for t in _transport_runs(transport) if (r := t.get("articles_per_s"))), default=None
-        ),
-    }
-    return {
+def _key(processes: int, workers: int) -> str:
+    return f"processes_{processes}_workers_{workers}"
+
+
+def _targets(ratios: dict[str, float | None], non_parse: dict[str, Any] | None) -> dict[str, Any]:
+    targets: dict[str, Any] = {
         name: {
             "target": TARGETS[name],
-            "measured": value,
-            "met": value is not None and value >= TARGETS[name],
+            "measured": ratios.get(name),
+            "met": (value := ratios.get(name)) is not None and value >= TARGETS[name],
         }
-        for name, value in measured.items()
+        for name in ("e2e_workers_1_vs_nlp_only", "e2e_workers_2_vs_workers_1")
     }
-
-
-def _transport_runs(transport: dict[str, Any]) -> list[dict[str, Any]]:
-    """The 1-process transport run and, when there is one, the multi-process run inside it."""
-    return [transport] + [v for k, v in transport.items() if k.startswith("processes_")]
+    share = (non_parse or {}).get("cpu")
+    targets["non_parse_share_cpu"] = {
+        "target": f"<= {MAX_NON_PARSE_SHARE}",
+        "measured": share,
+        "met": share is not None and share <= MAX_NON_PARSE_SHARE,
+    }
+    return targets
 
 
 def memory_target(result: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,17 @@ MaxBatchOption = Annotated[
     typer.Option(min=MAX_BATCH_RANGE[0], max=MAX_BATCH_RANGE[1], help="Articles per batch"),
 ]
 
+#: None: NEWSFLOW_WORKERS, else the cores the process may use (flows.runner).
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        max=64,
+        help="Stage worker processes (env NEWSFLOW_WORKERS; default: the cores, at most 8; "
+        "0: in this process)",
+    ),
+]
+
 
 @app.command()
 def run(
@@ -84,6 +95,7 @@ def run(
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after N articles")] = None,
     max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
     progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+    workers: WorkersOption = None,
 ) -> None:
     """One run of the enrichment flow over files (default: seeds/ into ./out)."""
     from flows.sinks import SinkSpecError, open_store
@@ -111,6 +123,7 @@ def run(
                 limit=limit,
                 max_batch=max_batch,
                 settings=settings_of(ctx).stages,
+                workers=workers,
             )
         finally:
             set_batch_listener(None)
@@ -165,6 +178,7 @@ def consume(
     max_wait: Annotated[
         float, typer.Option(min=MAX_WAIT_MIN_S, help="Seconds to fill a batch")
     ] = DEFAULT_MAX_WAIT_S,
+    workers: WorkersOption = None,
 ) -> None:
     """The Kafka ingestion flow: micro-batches through the stages into the sink."""
     from flows.failures import ServiceFailure
@@ -190,6 +204,7 @@ def consume(
             max_wait=max_wait,
             until_idle=until_idle,
             settings=settings.stages,
+            workers=workers,
         )
     except ServiceFailure as exc:
         fail(exc.line(), exc.exit_code)
@@ -275,12 +290,13 @@ def serve(
     ] = DEFAULT_MAX_BATCHES,
     max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
     paused: Annotated[bool, typer.Option(help="Register the ingest schedule paused")] = False,
+    workers: WorkersOption = None,
 ) -> None:
     """Serve the Prefect deployments (scheduled ingest, reprocess, enrich-files) until stopped."""
     from flows.serve import ServeOptions, serve_deployments
     from flows.sinks import SinkSpecError, open_store
 
-    given: dict[str, object] = {"interval_s": interval, "sink": sink or None}
+    given: dict[str, object] = {"interval_s": interval, "sink": sink or None, "workers": workers}
     options = ServeOptions.from_settings(
         settings_of(ctx),
         paused=paused,
@@ -310,6 +326,7 @@ def reprocess(
         datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (inclusive)")
     ] = None,
     max_batch: MaxBatchOption = DEFAULT_MAX_BATCH,
+    workers: WorkersOption = None,
 ) -> None:
     """Re-run the stages over stored raw articles (after a worker changes)."""
     from flows.sinks import SinkSpecError, open_store
@@ -336,6 +353,7 @@ def reprocess(
         until=until.date() if until else None,
         max_batch=max_batch,
         settings=settings_of(ctx).stages,
+        workers=workers,
     )
     typer.echo(result["summary"])
     typer.echo(f"output: {to}")
@@ -346,7 +364,15 @@ def bench(
     ctx: typer.Context,
     articles: Annotated[int, typer.Option(min=8, help="Articles in the generated corpus")] = 300,
     words: Annotated[int, typer.Option(min=50, help="Words per generated article")] = 600,
-    processes: Annotated[str, typer.Option(help="Consumer processes to try, e.g. 1,2")] = "1,2",
+    processes: Annotated[str, typer.Option(help="Consumer processes to try, e.g. 1,2")] = "1",
+    workers: Annotated[
+        str,
+        typer.Option(
+            "--workers",
+            help="Stage workers per consumer to try, e.g. 1,2 (0: in the consumer); "
+            "--memory takes the first",
+        ),
+    ] = "1,2",
     skip_e2e: Annotated[bool, typer.Option(help="Stage rates only (no Kafka, no S3)")] = False,
     memory: Annotated[
         bool, typer.Option(help="Instead: RSS over a long in-process run (see --articles)")
@@ -377,7 +403,16 @@ def bench(
             typer.echo(json.dumps(codec_report, indent=2))
             return
         report = bench_command(
-            settings_of(ctx), articles, words, processes, skip_e2e, memory, seed, max_batch, runs
+            settings_of(ctx),
+            articles,
+            words,
+            processes,
+            skip_e2e,
+            memory,
+            seed,
+            max_batch,
+            runs,
+            workers,
         )
     except ValueError as exc:
         fail(str(exc))

@@ -204,6 +204,26 @@ class Settings(BaseSettings):
         description="Ingest runs that may run at once, over every machine (default: the "
         "raw topic's partitions, 6)",
     )
+    workers: int | None = Field(
+        default=None,
+        ge=0,
+        le=64,
+        validation_alias="NEWSFLOW_WORKERS",
+        description=(
+            "Stage worker processes (flows.workerpool); unset: the cores this process may use, "
+            "at most 8; 0: the stages run in the flow's own process"
+        ),
+    )
+    article_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias="NEWSFLOW_ARTICLE_TIMEOUT",
+        description=(
+            "CPU seconds an article may take in a stage worker (or four times that of wall "
+            "time); past it the worker is ended and replaced, and the article dead-lettered with "
+            "reason timeout"
+        ),
+    )
     bench_profile: Path | None = Field(
         default=None,
         validation_alias="NEWSFLOW_BENCH_PROFILE",
@@ -242,6 +262,12 @@ DEFAULT_MAX_WAIT_S: MaxWait = 2.0
 #: Batches one scheduled ingest run drains at most, so a run ends even under a constant stream.
 MaxBatches = Annotated[int, Field(ge=1, description="Stop after this many batches")]
 DEFAULT_MAX_BATCHES: MaxBatches = 100
+
+#: Stage worker processes of a run (flows.workerpool); None: the environment's NEWSFLOW_WORKERS,
+#: else the cores the process may use.
+Workers = Annotated[
+    int, Field(ge=0, le=64, description="Stage worker processes (0: in the flow's own process)")
+]
 
 #: Articles a files run takes at most.
 Limit = Annotated[int, Field(ge=1, description="Stop after this many articles")]

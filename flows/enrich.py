@@ -7,10 +7,10 @@ from pathlib import Path
 from prefect import flow
 
 from flows.artifacts import publish_run_report
-from flows.config import DEFAULT_MAX_BATCH, FILES_SINK, Limit, MaxBatch, Settings
+from flows.config import DEFAULT_MAX_BATCH, FILES_SINK, Limit, MaxBatch, Settings, Workers
+from flows.runner import stage_runner
 from flows.sinks import open_sink
 from flows.sources.files import FileSource
-from flows.stages import build_stages
 from flows.stream import BatchListener, RunSummary, drain
 from schemas import StageSettings
 
@@ -38,20 +38,18 @@ def enrich_files(
     limit: Limit | None = None,
     max_batch: MaxBatch = DEFAULT_MAX_BATCH,
     settings: StageSettings | None = None,
+    workers: Workers | None = None,
 ) -> dict[str, object]:
     """Clean, find entities and quotes in article files; store documents and dead letters.
 
     Stage settings not given are the environment's (a deployment's run starts here)."""
-    settings = settings or Settings().stages
+    environment = Settings()
+    settings = settings or environment.stages
     source = FileSource([Path(p) for p in sources], limit=limit)
     document_sink = open_sink(sink)
-    summary: RunSummary = drain(
-        source,
-        document_sink,
-        document_sink,
-        build_stages(settings),
-        max_batch=max_batch,
-        on_batch=_listener,
-    )
+    with stage_runner(settings, workers, environment) as stages:
+        summary: RunSummary = drain(
+            source, document_sink, document_sink, stages, max_batch=max_batch, on_batch=_listener
+        )
     publish_run_report(summary, "enrich-files", sink)
     return summary.as_result()

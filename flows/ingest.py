@@ -17,13 +17,14 @@ from flows.config import (
     MaxBatches,
     MaxWait,
     Settings,
+    Workers,
 )
 from flows.failures import is_transient
+from flows.runner import stage_runner
 from flows.shutdown import STOP
 from flows.sinks import open_sink
 from flows.sinks.kafka_dlq import KafkaDeadLetterWriter
 from flows.sources.kafka import KafkaSource
-from flows.stages import build_stages
 from flows.stream import drain
 from schemas import StageSettings
 
@@ -81,6 +82,7 @@ def ingest(
     until_idle: bool = True,
     max_batches: MaxBatches | None = None,
     settings: StageSettings | None = None,
+    workers: Workers | None = None,
 ) -> dict[str, object]:
     """Drain the raw topic in micro-batches; commit each batch only after it is stored.
 
@@ -91,14 +93,15 @@ def ingest(
     # Before any article is read (and before the stages load): a wrong setting fails the run at
     # once with its one line, instead of holding the run's concurrency slot through retries.
     require_ready(environment.kafka, sink, environment.kafka.topic, consumer=True)
-    stages = build_stages(settings or environment.stages)
+    stage_settings = settings or environment.stages
     document_sink = open_sink(sink)
-    source, dead_letters = connect(environment.kafka, max_wait, until_idle, max_batches)
-    try:
-        summary = drain(
-            source, document_sink, dead_letters, stages, max_batch=max_batch, should_stop=STOP
-        )
-    finally:
-        dead_letters.close()
+    with stage_runner(stage_settings, workers, environment) as stages:
+        source, dead_letters = connect(environment.kafka, max_wait, until_idle, max_batches)
+        try:
+            summary = drain(
+                source, document_sink, dead_letters, stages, max_batch=max_batch, should_stop=STOP
+            )
+        finally:
+            dead_letters.close()
     publish_run_report(summary, "ingest", sink)
     return summary.as_result()

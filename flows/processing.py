@@ -26,7 +26,7 @@ from flows.failures import retry_unless_permanent
 from flows.sinks.documents import DocumentSink, StoredArticle
 from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope
-from schemas import DeadLetter, FailedStage
+from schemas import DeadLetter, EnrichedDocument, FailedStage
 from workers.assemble import assemble
 from workers.base import Stage, StageFailure, WorkItem
 from workers.dead_letter import make_dead_letter
@@ -175,15 +175,26 @@ def close_batch(batch: OpenBatch, stages: tuple[Stage, ...]) -> StagedBatch:
                 item.failure = StageFailure(FailedStage.SINK, type(exc).__name__, str(exc))
             else:
                 articles.append(StoredArticle(item.raw, document, env.received_at))
-                result.entities.update(f"{e.name} ({e.type})" for e in document.entities)
-                for q in document.quotes:
-                    if q.speaker is not None and q.speaker.name:
-                        result.speakers[q.speaker.name] += 1
-                    elif q.speaker is not None:
-                        result.unnamed_speakers[q.speaker.text] += 1
+                count_document(result, document)
                 continue
         assert item.failure is not None
         dead.append(make_dead_letter(env.payload, env.origin, item.failure, item.raw.id))
+    return staged(batch, articles, dead)
+
+
+def count_document(result: BatchResult, document: EnrichedDocument) -> None:
+    """What the run report counts of a document about to be stored."""
+    result.entities.update(f"{e.name} ({e.type})" for e in document.entities)
+    for q in document.quotes:
+        if q.speaker is not None and q.speaker.name:
+            result.speakers[q.speaker.name] += 1
+        elif q.speaker is not None:
+            result.unnamed_speakers[q.speaker.text] += 1
+
+
+def staged(batch: OpenBatch, articles: list[StoredArticle], dead: list[DeadLetter]) -> StagedBatch:
+    """The batch ready to store, its counts filled in (`dead` includes the batch's own)."""
+    result = batch.result
     result.stored = len(articles)
     result.dead = len(dead)
     result.dead_reasons.update(f"{d.stage}: {d.error_type}" for d in dead)

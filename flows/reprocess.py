@@ -12,10 +12,10 @@ from datetime import date
 from prefect import flow
 
 from flows.artifacts import publish_run_report
-from flows.config import DEFAULT_MAX_BATCH, MaxBatch, Settings
+from flows.config import DEFAULT_MAX_BATCH, MaxBatch, Settings, Workers
+from flows.runner import stage_runner
 from flows.sinks import open_sink, open_store
 from flows.sources.stored import RawSelection, StoredRawSource
-from flows.stages import build_stages
 from flows.stream import drain
 from schemas import StageSettings
 
@@ -39,6 +39,7 @@ def reprocess(
     until: date | None = None,
     max_batch: MaxBatch = DEFAULT_MAX_BATCH,
     settings: StageSettings | None = None,
+    workers: Workers | None = None,
 ) -> dict[str, object]:
     """Re-enrich stored raw articles (`raw/YYYY/MM/DD/<id>.json` under `source`, selected by key
     prefix and by day, inclusive) into `target`, a folder or s3://BUCKET/PREFIX. Stage settings
@@ -47,12 +48,12 @@ def reprocess(
         raise ValueError(f"prefix {prefix!r} must start with 'raw/' (e.g. raw/2024/01/)")
     if since and until and since > until:
         raise ValueError(f"since {since} is after until {until}")
-    settings = settings or Settings().stages
+    environment = Settings()
+    settings = settings or environment.stages
     store, root = open_store(source)
     raw_source = StoredRawSource(store, root, RawSelection(prefix, since, until))
     document_sink = open_sink(target)
-    summary = drain(
-        raw_source, document_sink, document_sink, build_stages(settings), max_batch=max_batch
-    )
+    with stage_runner(settings, workers, environment) as stages:
+        summary = drain(raw_source, document_sink, document_sink, stages, max_batch=max_batch)
     publish_run_report(summary, "reprocess", target)
     return summary.as_result()

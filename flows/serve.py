@@ -63,6 +63,8 @@ class ServeOptions:
     files_source: str = FILES_SOURCE
     files_sink: str = FILES_SINK
     ingest_concurrency: int = DEFAULT_INGEST_CONCURRENCY
+    #: Stage worker processes of every run; None: each run's environment decides (flows.runner).
+    workers: int | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> ServeOptions:
@@ -71,6 +73,7 @@ class ServeOptions:
             "sink": settings.default_sink,
             "stages": settings.stages,
             "ingest_concurrency": settings.ingest_concurrency,
+            "workers": settings.workers,
         }
         return cls(**{**defaults, **options})
 
@@ -102,6 +105,7 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
                 "until_idle": True,
                 "max_batches": options.max_batches,
                 "settings": settings,
+                "workers": options.workers,
             },
             description="Drain the raw topic into the sink: one bounded run per interval.",
             **common,  # type: ignore[arg-type]
@@ -114,6 +118,7 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
                 "max_batch": options.max_batch,
                 "until_idle": False,
                 "settings": settings,
+                "workers": options.workers,
             },
             description="A standing consumer: runs until cancelled (start one run per consumer).",
             **common,  # type: ignore[arg-type]
@@ -126,6 +131,7 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
                 "target": options.sink,
                 "prefix": "raw/",
                 "settings": settings,
+                "workers": options.workers,
             },
             description="Re-run the stages over stored raw articles (a prefix and/or day range).",
             **common,  # type: ignore[arg-type]
@@ -136,6 +142,7 @@ def build_deployments(options: ServeOptions) -> list[RunnerDeployment]:
                 "sources": [options.files_source],
                 "sink": options.files_sink,
                 "settings": settings,
+                "workers": options.workers,
             },
             description="Enrich a folder of article files (the embedded default of newsflow run).",
             **common,  # type: ignore[arg-type]

@@ -153,11 +153,32 @@ WARM_UP = RawArticle(
 )
 
 
+#: Seconds between the checks that the pool's process still lives.
+PARENT_CHECK_S = 2.0
+
+
+def _exit_with_parent() -> None:
+    """End this worker soon after its pool's process ends, even in the middle of a task.
+
+    Between tasks a worker notices at once (its socket reads end-of-file), but a task has no
+    deadline once the pool that enforced it is gone (kill -9 of a consumer). A timer signal, not
+    a thread: the worker must stay single-threaded."""
+    parent = os.getppid()
+
+    def check(signum: int, frame: object) -> None:
+        if os.getppid() != parent:
+            os._exit(1)
+
+    signal.signal(signal.SIGALRM, check)
+    signal.setitimer(signal.ITIMER_REAL, PARENT_CHECK_S, PARENT_CHECK_S)
+
+
 def serve(conn: Connection) -> None:
     """The worker's whole life: build the stages named by the pool's first message, report, run
     tasks until told to stop or the pool's end of the pipe closes (the pool is gone)."""
     # The pool decides when a worker ends; Ctrl-C in a terminal reaches the whole process group.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     try:
         _, factory, settings_json = conn.recv()
         stages = resolve(factory)(StageSettings.model_validate_json(settings_json))

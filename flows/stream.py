@@ -11,26 +11,17 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from prefect.logging import get_run_logger
 
-from flows.processing import (
-    BatchResult,
-    OpenBatch,
-    batch_label,
-    close_batch,
-    open_ahead,
-    run_stages,
-    submit_store,
-)
+from flows.processing import BatchResult, batch_label, submit_store
+from flows.runner import InProcessRunner, KeptAlive, PendingBatch, StageRunner
 from flows.sinks.documents import DocumentSink
 from flows.sinks.protocols import DeadLetterWriter
 from flows.sources.base import Envelope, Source
 from workers.base import Stage
-from workers.pipeline import split_at_parse
 
 #: Distinct names a run summary counts before it forgets the rarest. News never runs out of new
 #: names, so a consumer that runs for weeks would otherwise grow without limit; the report only
@@ -151,11 +142,15 @@ def _more_waiting(source: Source, batch: list[Envelope], max_batch: int) -> bool
     return not (callable(caught_up) and caught_up())
 
 
+def _nothing() -> None:
+    return None
+
+
 def drain(
     source: Source,
     sink: DocumentSink,
     dead_sink: DeadLetterWriter,
-    stages: tuple[Stage, ...],
+    stages: tuple[Stage, ...] | StageRunner,
     max_batch: int,
     on_batch: BatchListener | None = None,
     should_stop: Callable[[], bool] = lambda: False,
@@ -169,12 +164,16 @@ def drain(
     on the network). Batch k-1 is committed before batch k's store starts, so the commit order is
     the batch order and a crash at any point replays from the first batch not fully stored. When the
     source is caught up, a batch goes straight through and is committed at once.
+
+    `stages` run in this process, or wherever the given runner runs them (flows.runner: worker
+    processes); a source that can (Kafka) is kept alive while a batch is awaited from them.
     """
     logger = get_run_logger()
     summary = RunSummary(source=source.describe())
     started = time.perf_counter()
-    ahead_stages, parse_stages = split_at_parse(stages)
-    ahead: Future[OpenBatch] | None = None  # batch k+1: decode and the stages before the parse
+    runner = InProcessRunner(stages) if isinstance(stages, tuple) else stages
+    keep_alive = source.keep_alive if isinstance(source, KeptAlive) else _nothing
+    ahead: PendingBatch | None = None  # batch k+1, its stages started
     storing: tuple[list[Envelope], Callable[[], BatchResult]] | None = None  # batch k-1
     opened = 0
 
@@ -200,10 +199,10 @@ def drain(
         for observer in _observers:
             observer(result)
 
-    def complete(batch: Future[OpenBatch]) -> None:
-        """Parse stages and assembly here, then hand the batch to the store."""
+    def complete(batch: PendingBatch) -> None:
+        """The rest of the batch's stages and assembly, then hand the batch to the store."""
         nonlocal storing
-        staged = close_batch(run_stages(batch.result(), parse_stages), stages)
+        staged = batch.finish(keep_alive)
         finish_store()
         storing = (staged.envelopes, submit_store(staged, sink, dead_sink))
 
@@ -215,10 +214,7 @@ def drain(
             ahead = None
         finish_store()
 
-    with (
-        _signals_ask_to_stop(should_stop),
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsflow-ahead") as pool,
-    ):
+    with _signals_ask_to_stop(should_stop):
         try:
             for envelopes in source.batches(max_batch):
                 if should_stop():
@@ -228,7 +224,7 @@ def drain(
                     break
                 opened += 1
                 label = batch_label(opened, envelopes)
-                following = open_ahead(pool, envelopes, ahead_stages, label)
+                following = runner.start(envelopes, label)
                 if ahead is not None:
                     complete(ahead)
                 ahead = following
@@ -246,6 +242,8 @@ def drain(
                         "could not read the consumer lag: %s: %s", type(exc).__name__, exc
                     )
         finally:
+            if runner is not stages:
+                runner.close()
             source.close()
             summary.seconds = time.perf_counter() - started
     return summary

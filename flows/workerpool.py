@@ -17,10 +17,10 @@ What it promises, per batch submitted:
   `Failed`, which the caller makes a dead letter); nothing lost, nothing twice;
 - a batch is cut into tasks of at most `chunk` articles, handed to whichever worker is free, so
   workers stay busy across batch boundaries;
-- a task still running `timeout` seconds after it was sent: its worker is killed (SIGKILL) and
-  replaced; a task of one article becomes a `timeout` dead letter naming the stage it was in, a
-  task of several is retried one article per task, so only the article that alone passes the
-  deadline is dead-lettered;
+- a task that has used `timeout` seconds of its worker's CPU (or four times that of wall time)
+  since it was sent: its worker is killed (SIGKILL) and replaced; a task of one article becomes
+  a `timeout` dead letter naming the stage it was in, a task of several is retried one article
+  per task, so only the article that alone passes the deadline is dead-lettered;
 - a worker that dies (kill -9, OOM, a crash in native code): its task is retried one article per
   task on fresh workers; an article that kills a worker again is dead-lettered (`WorkerDied`),
   so a poison article never loops;
@@ -63,6 +63,26 @@ MAX_DEFAULT_WORKERS = 8
 
 #: How long a worker may take to start and load its stages before the pool gives up on it.
 START_TIMEOUT = 300.0
+
+
+#: The deadline counts the worker's CPU seconds, not the clock: on a busy machine (other
+#: processes, or more workers than cores) a normal article must not be cut off because it waited
+#: for a core. The clock still ends a task at WALL_FACTOR times the deadline (a worker blocked on
+#: something, not computing). CPU time is read every CPU_CHECK_S while a task runs.
+WALL_FACTOR = 4.0
+CPU_CHECK_S = 0.5
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc; 0 where it cannot be read,
+    which leaves only the clock's backstop)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    # After the command name: state is field 3, utime 14 and stime 15 (proc(5)).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def default_workers() -> int:
@@ -122,6 +142,7 @@ class _Worker:
     task: _Task | None = None
     task_id: int = 0
     sent_at: float = 0.0
+    cpu_at_send: float = 0.0
     stage: str = ""
     articles: int = 0
     started: float = field(default_factory=time.monotonic)
@@ -216,6 +237,11 @@ class WorkerPool:
     def pids(self) -> list[int]:
         with self._lock:
             return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def usable(self) -> bool:
+        """False once closed or broken (stages that cannot be built): start a new pool."""
+        with self._lock:
+            return self._broken is None and not self._closing
 
     def replacements(self) -> dict[str, int]:
         """Workers replaced so far, by cause: timeout, died, recycled."""
@@ -333,13 +359,17 @@ class WorkerPool:
             self._task_ids += 1
             worker.task, worker.task_id, worker.stage = task, self._task_ids, ""
             worker.sent_at = time.monotonic()
+            worker.cpu_at_send = cpu_seconds(worker.process.pid)
             # If the worker died, its socket says so and the task is retried.
             with contextlib.suppress(OSError):
                 worker.conn.send(("run", worker.task_id, task.payloads))
 
     def _next_deadline(self) -> float:
         now = time.monotonic()
-        ends = [w.sent_at + self.timeout for w in self._workers if w.task is not None]
+        busy = [w for w in self._workers if w.task is not None]
+        # CPU time is read, not waited for: look again every CPU_CHECK_S while a task runs.
+        ends = [w.sent_at + self.timeout * WALL_FACTOR for w in busy]
+        ends += [now + CPU_CHECK_S for _ in busy[:1]]
         ends += [w.started + START_TIMEOUT for w in self._workers if w.info is None]
         return max(0.0, min(ends) - now) if ends else 1.0
 
@@ -440,15 +470,22 @@ class WorkerPool:
                 self._fail_all(PoolBroken(f"a stage worker did not start in {START_TIMEOUT:.0f} s"))
                 return
             task = worker.task
-            if task is None or now - worker.sent_at <= self.timeout:
+            if task is None:
+                continue
+            used = cpu_seconds(worker.process.pid) - worker.cpu_at_send
+            wall = now - worker.sent_at
+            if used <= self.timeout and wall <= self.timeout * WALL_FACTOR:
                 continue
             stage = worker.stage
             logger.warning(
-                "stage worker %s passed the %.0f s deadline with %d articles (in %s): replacing it",
+                "stage worker %s passed the %.0f s deadline with %d articles (in %s, %.0f s of "
+                "CPU, %.0f s of wall time): replacing it",
                 worker.process.pid,
                 self.timeout,
                 len(task.indices),
                 stage or "start",
+                used,
+                wall,
             )
             worker.task = None
             self._replace(worker, "timeout", kill=True)
@@ -459,8 +496,9 @@ class WorkerPool:
                     task,
                     stage,
                     "timeout",
-                    f"timeout: the stages took more than {self.timeout:g} s on this article "
-                    f"(stopped in the {stage or 'first'} stage; the worker was ended and replaced)",
+                    f"timeout: the stages took more than {self.timeout:g} s on this article alone "
+                    f"({used:.0f} s of CPU, {wall:.0f} s of wall time; stopped in the "
+                    f"{stage or 'first'} stage; the worker was ended and replaced)",
                 )
 
     def _fail_all(self, exc: BaseException) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -19,7 +21,7 @@ from flows.stage_worker import Done, Failed, libc_single_threaded
 from flows.stages import build_stages
 from flows.workerpool import PoolBroken, WorkerPool, default_workers
 from schemas import EnrichedDocument, FailedStage, RawArticle, StageSettings
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 from tests.reliability.helpers import make_articles
 from workers.assemble import assemble
 from workers.base import Stage, WorkItem
@@ -132,7 +134,7 @@ def test_kill_9_mid_batch_loses_nothing_and_duplicates_nothing() -> None:
 def test_an_article_past_its_deadline_is_a_timeout_dead_letter_and_the_rest_goes_on() -> None:
     payloads = _payloads(6, "slow")
     payloads.insert(3, _enormous())
-    with WorkerPool(1, SETTINGS, timeout=6.0, chunk=4) as pool:
+    with WorkerPool(1, SETTINGS, timeout=4.0, chunk=4) as pool:
         pool.wait_ready()
         started = time.monotonic()
         outcomes = pool.submit(payloads).result()
@@ -205,3 +207,44 @@ def test_default_workers_follow_the_cpu_affinity() -> None:
 def test_a_stage_factory_must_be_importable_by_name() -> None:
     with pytest.raises(ValueError, match="module-level"):
         WorkerPool(1, SETTINGS, stage_factory=lambda s: build_stages(s))
+
+
+_ORPHAN_SCRIPT = """
+import sys, time
+from flows.workerpool import WorkerPool
+from schemas import StageSettings
+from tests.test_workerpool import _enormous
+pool = WorkerPool(1, StageSettings(), timeout=600)
+pool.wait_ready()
+pool.submit([_enormous()])
+while not pool.busy_pids():
+    time.sleep(0.05)
+time.sleep(0.5)
+print(pool.busy_pids()[0], flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_worker_ends_soon_after_its_pool_process_is_killed_even_mid_task() -> None:
+    """Else a worker on a pathological article would run on with no deadline left to stop it."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        parent.kill()
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            os.kill(worker, signal.SIGKILL)
+            raise AssertionError("the orphaned worker was still running after 15 s")
+    finally:
+        if parent.poll() is None:
+            parent.kill()

@@ -224,6 +224,24 @@ class KafkaSource:
             if self.until_idle and self._through_outage(self._drained, "reading end offsets"):
                 return
 
+    def keep_alive(self) -> None:
+        """Tell the group this consumer lives while it waits on a long batch: a poll with every
+        partition paused returns no records (those fetched stay buffered) but resets the
+        max.poll.interval.ms clock, past which the broker would give the partitions away."""
+        paused = list(self.consumer.assignment())
+        self.consumer.pause(*paused)
+        try:
+            records = self._through_outage(
+                lambda: self.consumer.poll(timeout_ms=0, max_records=1), "poll"
+            )
+            # Only a rebalance inside this poll can bring records (a partition newly assigned,
+            # not paused): put the position back, so the next batch reads them.
+            for tp, messages in records.items():
+                if messages:
+                    self.consumer.seek(tp, messages[0].offset)
+        finally:
+            self.consumer.resume(*(tp for tp in paused if tp in self.consumer.assignment()))
+
     def commit(self, batch: list[Envelope]) -> None:
         offsets: dict[TopicPartition, OffsetAndMetadata] = {}
         for env in batch:

@@ -1,0 +1,86 @@
+"""Stage worker processes against the real broker and store (issue 17): a worker killed with
+SIGKILL mid-batch costs nothing, and an article past its deadline is dead-lettered with reason
+timeout while the rest of its batch is stored. Each runs the real `newsflow consume --workers N`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from schemas import RawArticle
+from tests.conftest import ROOT
+from tests.reliability.helpers import Pipeline, make_articles, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def _workers_of(consumer: psutil.Process) -> list[psutil.Process]:
+    return [
+        p for p in consumer.children(recursive=True) if "flows.worker_main" in " ".join(p.cmdline())
+    ]
+
+
+def _busy(workers: list[psutil.Process], every: float = 0.3) -> psutil.Process | None:
+    """A worker that is using CPU now (running a task, not waiting for one)."""
+    before = {p.pid: sum(p.cpu_times()[:2]) for p in workers}
+    time.sleep(every)
+    for p in workers:
+        if p.is_running() and sum(p.cpu_times()[:2]) - before[p.pid] > 0.05:
+            return p
+    return None
+
+
+def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    articles = make_articles(48, "wkill")
+    pipeline.publish(articles)
+    log = tmp_path / "consume.log"
+    with pipeline.consumer_process("--until-idle", "--workers", "2", log=log, max_batch=16) as proc:
+        consumer = psutil.Process(proc.pid)
+        wait_for(lambda: len(_workers_of(consumer)) == 2, 120, "two stage workers")
+        wait_for(lambda: bool(pipeline.keys("enriched/")), 300, "the first stored batch")
+        victim = None
+        deadline = time.monotonic() + 60
+        while victim is None and time.monotonic() < deadline and proc.poll() is None:
+            victim = _busy(_workers_of(consumer))
+        assert victim is not None, "no worker was busy: the run ended before the kill"
+        victim.kill()
+        assert proc.wait(timeout=600) == 0, log.read_text()[-3000:]
+    output = log.read_text()
+    assert f"stage worker {victim.pid} died (signal 9)" in output
+    docs = pipeline.documents()
+    assert sorted(d.id for d in docs) == sorted(a.id for a in articles)  # each once
+    assert pipeline.dead_letters() == []
+    assert pipeline.lag() == 0
+
+
+def _enormous(tag: str) -> RawArticle:
+    """Real input the cleaning stage needs far longer than the deadline for (15 s or more)."""
+    body = "".join(f"Line {i} of the wire copy.\n" for i in range(150_000))
+    return RawArticle(id=f"{tag}-enormous", url=f"https://example.com/{tag}", body=body)
+
+
+def test_an_article_past_its_deadline_is_dead_lettered_and_the_rest_stored(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    articles = make_articles(6, "wslow")
+    slow = _enormous("wslow")
+    pipeline.publish([*articles[:3], slow, *articles[3:]])
+    log = tmp_path / "consume.log"
+    env = pipeline.env(NEWSFLOW_ARTICLE_TIMEOUT="4")
+    args = pipeline.consume_args("--until-idle", "--workers", "1", max_batch=8)
+    run = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    log.write_text(run.stdout + run.stderr)
+    assert run.returncode == 0, log.read_text()[-3000:]
+    assert sorted(d.id for d in pipeline.documents()) == sorted(a.id for a in articles)
+    (letter,) = pipeline.dead_letters()
+    assert letter["error_type"] == "timeout" and letter["reason"].startswith("timeout")
+    assert letter["article_id"] == slow.id
+    assert letter["origin"]["topic"] == pipeline.topic and letter["origin"]["offset"] == 3
+    assert pipeline.lag() == 0
