@@ -31,3 +31,15 @@ def test_store_probe_measures_the_local_server(services_env) -> None:
     assert probe["store_server_cpu_ms_per_put"] is not None
     assert probe["store_server_cpu_ms_per_put"] > 0
     assert probe["articles_per_s_cpu_ceiling"] > 0
+
+
+def test_a_scenario_with_a_stage_worker_counts_the_worker(services_env) -> None:
+    """`--workers 1`: the stages run in a worker process the RSS sampler finds and times."""
+    corpus = generate(16, words=200, seed=6)
+    scenario = Scenario(processes=1, stages="cleaning,entities,quotes", max_batch=8, workers=1)
+    result = run_scenario(corpus, scenario, KafkaSettings())
+    assert result["consumed"] == result["stored_documents"] == len(corpus)
+    assert result["workers"] == 1
+    assert result["worker_peak_rss_mb"] > 100  # a worker holds the spaCy model
+    assert result["cpu_seconds"]["workers"] > 0
+    assert set(result["stage_seconds"]) >= {"decode", "cleaning", "entities", "quotes", "store"}
