@@ -228,7 +228,8 @@ class KafkaSource:
         """Tell the group this consumer lives while it waits on a long batch: a poll with every
         partition paused returns no records (those fetched stay buffered) but resets the
         max.poll.interval.ms clock, past which the broker would give the partitions away."""
-        paused = list(self.consumer.assignment())
+        already = self.consumer.paused()
+        paused = [tp for tp in self.consumer.assignment() if tp not in already]
         self.consumer.pause(*paused)
         try:
             records = self._through_outage(

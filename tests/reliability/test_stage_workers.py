@@ -12,6 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from flows.sources.kafka import KafkaSource
 from schemas import RawArticle
 from tests.conftest import ROOT
 from tests.reliability.helpers import Pipeline, make_articles, wait_for
@@ -83,4 +84,23 @@ def test_an_article_past_its_deadline_is_dead_lettered_and_the_rest_stored(
     assert letter["error_type"] == "timeout" and letter["reason"].startswith("timeout")
     assert letter["article_id"] == slow.id
     assert letter["origin"]["topic"] == pipeline.topic and letter["origin"]["offset"] == 3
+    assert pipeline.lag() == 0
+
+
+def test_keep_alive_between_batches_loses_and_repeats_no_message(pipeline: Pipeline) -> None:
+    """What the stream calls every few seconds while the workers run a batch: a poll with the
+    partitions paused. It must not take records (they belong to the next batch) nor drop any."""
+    articles = make_articles(7, "alive")
+    pipeline.publish(articles)
+    source = KafkaSource(pipeline.config, max_wait=2.0, until_idle=True)
+    seen: list[str] = []
+    try:
+        for batch in source.batches(3):
+            for _ in range(3):
+                source.keep_alive()
+            seen += [env.origin.key or "" for env in batch]
+            source.commit(batch)
+    finally:
+        source.close()
+    assert seen == [a.id for a in articles]
     assert pipeline.lag() == 0
