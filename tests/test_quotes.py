@@ -283,3 +283,12 @@ def test_reported_questions_requests_and_split_clauses() -> None:
     assert any(
         r.startswith("The old plant was profitable") and r.endswith("collapsed") for r in reported
     )
+
+
+def test_show_and_book_titles_with_a_comma_inside_the_marks_are_not_quotes() -> None:
+    text = (
+        "Senator Ruth Calder said on \u201cThe Sunday Morning Report,\u201d that the bill "
+        "would pass.\n\n"
+        "\u201cWe have the votes and we will use them,\u201d Calder said."
+    )
+    assert [q.text for q in _direct(_run(text))] == ["We have the votes and we will use them,"]

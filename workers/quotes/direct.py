@@ -91,6 +91,21 @@ def is_title_like(text: str) -> bool:
     return bool(content) and capital / len(content) >= 0.7
 
 
+_NAME_JOINERS = frozenset({"of", "the", "and", "on", "in", "a", "an", "for", "to", "at", "&"})
+
+
+def is_name_like(text: str) -> bool:
+    """'Fox News Sunday,' or 'The Evening Show,': every word capitalised (but the small words
+    that join a name), no sentence inside; the comma US style puts inside the marks does not
+    make a show, a book or a slogan into speech."""
+    core = text.strip().rstrip(",").strip()
+    words = _WORD.findall(core)
+    if not 2 <= len(words) <= 8 or any(ch in core for ch in ".!?;:"):
+        return False
+    capital = [w for w in words if w[0].isupper()]
+    return len(capital) >= 2 and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words)
+
+
 def _is_cue(tok: Token) -> bool:
     if tok.pos_ not in {"VERB", "AUX"}:
         return False

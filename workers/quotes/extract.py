@@ -16,6 +16,7 @@ from workers.nlp import token_starts
 from workers.quotes.direct import (
     Candidate,
     attribute,
+    is_name_like,
     is_title_like,
     merge_split,
     word_count,
@@ -62,7 +63,8 @@ def _is_sentence(cand: Candidate, text: str) -> bool:
 
 def _keep_attributed(cand: Candidate, text: str) -> bool:
     content = cand.span.text(text)
-    return word_count(content) >= 1 and not (word_count(content) <= 3 and is_title_like(content))
+    short_title = word_count(content) <= 3 and is_title_like(content)
+    return word_count(content) >= 1 and not short_title and not is_name_like(content)
 
 
 def extract_quotes(
