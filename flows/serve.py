@@ -244,5 +244,20 @@ def declared_prefect_yaml() -> str:
     return prefect_yaml(build_deployments(ServeOptions.from_settings(Settings.declared())))
 
 
+def main(argv: list[str] | None = None) -> None:
+    """`python -m flows.serve [--from-environment]`: prints prefect.yaml. The committed file has
+    the declared defaults; `--from-environment` takes this environment's settings instead (the
+    ingest limit, bucket, interval, stages), as compose's `deploy` service does so that the
+    deployments follow the partitions it creates."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m flows.serve", description=main.__doc__)
+    parser.add_argument("--from-environment", action="store_true")
+    if parser.parse_args(argv).from_environment:
+        print(prefect_yaml(build_deployments(ServeOptions.from_settings(Settings()))), end="")
+    else:
+        print(declared_prefect_yaml(), end="")
+
+
 if __name__ == "__main__":
-    print(declared_prefect_yaml(), end="")
+    main()

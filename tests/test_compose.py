@@ -85,7 +85,11 @@ def test_workers_scale_on_the_work_pool_the_deployments_are_on(compose):
     assert worker["depends_on"]["init"]["condition"] == "service_completed_successfully"
     script = deploy["command"][-1]
     assert "prefect work-pool create newsflow --type process" in script
-    assert "deploy --all" in script
+    generated = re.search(r"python -m flows\.serve --from-environment > (\S+)", script)
+    assert generated and f"deploy --all --prefect-file {generated.group(1)}" in script
+    # The deployments' ingest limit follows the partitions init creates.
+    partitions = services["init"]["environment"]["NEWSFLOW_TOPIC_PARTITIONS"]
+    assert deploy["environment"]["NEWSFLOW_INGEST_CONCURRENCY"] == partitions
     assert deploy["restart"] == "no"
     assert deploy["depends_on"]["prefect"]["condition"] == "service_healthy"
     # prefect.yaml's pull step is `{{ $PWD }}` at deploy time: the image's WORKDIR, where the
@@ -108,7 +112,7 @@ def test_worker_gets_the_same_environment_names_as_make_services(compose):
     """Containers read exactly what `.env.services` exports, pointed at compose hostnames, with
     the credentials the store is configured with."""
     local = infra.Endpoints()
-    for name in ("worker", "init"):
+    for name in ("worker", "init", "deploy"):
         env = compose["services"][name]["environment"]
         assert set(local.env()) <= set(env), f"{name} lacks {set(local.env()) - set(env)}"
         assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:19092"

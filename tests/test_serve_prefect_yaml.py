@@ -39,6 +39,24 @@ def test_the_declared_defaults_ignore_the_environment(monkeypatch: pytest.Monkey
     assert declared_prefect_yaml() == PREFECT_YAML.read_text()
 
 
+def test_from_the_environment_it_follows_the_settings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What compose's deploy service registers: the environment's limit and bucket."""
+    from flows.serve import main
+
+    monkeypatch.setenv("NEWSFLOW_INGEST_CONCURRENCY", "12")
+    monkeypatch.setenv("NEWSFLOW_BUCKET", "elsewhere")
+    main(["--from-environment"])
+    document = yaml.safe_load(capsys.readouterr().out)
+    by_name = {d["name"]: d for d in document["deployments"]}
+    for name in ("ingest", "ingest-standing"):
+        assert by_name[name]["concurrency_limit"]["limit"] == 12
+        assert by_name[name]["parameters"]["sink"] == "s3://elsewhere/"
+    main([])
+    assert capsys.readouterr().out == PREFECT_YAML.read_text()
+
+
 def _yaml_deployments() -> dict[str, Any]:
     from prefect.cli.deploy._models import PrefectYamlModel
 
@@ -100,3 +118,32 @@ def test_prefect_deploy_registers_them_on_a_work_pool(tmp_path: Path) -> None:
     assert ingest.pull_steps == [
         {"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}
     ]
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_the_compose_deploy_script_registers_them_with_its_partitions() -> None:
+    """docker-compose's `deploy` command as it is (compose cannot run here): its shell script,
+    run from the project root with the compose environment's partition count."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = compose["services"]["deploy"]["command"]
+    assert command[:2] == ["sh", "-c"]
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PWD": str(ROOT),
+        "NEWSFLOW_INGEST_CONCURRENCY": "9",  # what ${NEWSFLOW_TOPIC_PARTITIONS} would pass
+        "NEWSFLOW_BUCKET": "composed",
+    }
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    with get_client(sync_client=True) as client:
+        for name in ("ingest", "ingest-standing"):
+            deployment = client.read_deployment_by_name(f"ingest/{name}")
+            assert deployment.work_pool_name == "newsflow"
+            assert deployment.global_concurrency_limit.limit == 9
+            assert deployment.parameters["sink"] == "s3://composed/"

@@ -143,6 +143,25 @@ def _flow_run_ids_under(proc: subprocess.Popen) -> set[str]:
     return ids
 
 
+def _drop_leftover_scheduled_runs(client: Any) -> None:
+    """Runs other tests of the session left scheduled (a `prefect deploy` of the scheduled ingest
+    deployment): a served process would take them, with their sink, on this test's topic."""
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    waiting = FlowRunFilter(
+        state=FlowRunFilterState(
+            type=FlowRunFilterStateType(any_=[StateType.SCHEDULED, StateType.PENDING])
+        )
+    )
+    for run in client.read_flow_runs(flow_run_filter=waiting, limit=200):
+        client.delete_flow_run(run.id)
+
+
 def _stored_spans(client: Any, flow_run_id: UUID) -> list[tuple[int, int, int]]:
     """(partition, first, last) of every batch a run stored, from its completed store tasks."""
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
@@ -189,6 +208,7 @@ def test_two_processes_run_ingest_at_once_on_disjoint_partitions(
             return False
 
         wait_for(registered, 90, "newsflow serve to register ingest-standing")
+        _drop_leftover_scheduled_runs(client)
         deployment = client.read_deployment_by_name("ingest/ingest-standing")
         assert deployment.global_concurrency_limit.limit == PARTITIONS
         assert deployment.concurrency_options.collision_strategy == "CANCEL_NEW"
@@ -280,6 +300,7 @@ def test_a_standing_run_cancelled_mid_backlog_commits_only_what_it_stored(
             return False
 
         wait_for(registered, 90, "newsflow serve to register ingest-standing")
+        _drop_leftover_scheduled_runs(client)
         deployment = client.read_deployment_by_name("ingest/ingest-standing")
         parameters = {
             "sink": f"s3://{pipeline.bucket}/",
