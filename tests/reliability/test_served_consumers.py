@@ -3,8 +3,8 @@ one ingest run each at once, against the real broker and store and the session's
 two `newsflow serve` processes, and two `prefect worker start --pool` workers of a process work
 pool with the deployment from prefect.yaml. The runs join one consumer group, take disjoint
 partitions between them, and together store every article exactly once; the offsets each run
-processed are read back from the Prefect API (its task runs are named after the offsets they
-covered), and a cancel from the API stops each run cleanly, as Cancelled.
+committed are read back from the Prefect API (a finished run is renamed after them), and a
+cancel from the API stops each run cleanly, as Cancelled.
 
 The runs are of `ingest-standing` (no schedule, not stopped by an idle topic), started through
 the API: that makes "both consumers in the group before the first article arrives" a condition
@@ -43,8 +43,9 @@ PARTITIONS = 6
 ARTICLES = 120
 #: The backlog a standing run is cancelled in the middle of.
 BACKLOG = 800
-#: What every batch's task runs are named after (flows.processing.batch_label): `p3@16-23`.
-SPAN = re.compile(r"\bp(\d+)@(\d+)-(\d+)\b")
+#: A finished ingest run is renamed after the offsets it committed (flows.artifacts
+#: final_run_name): `... [topic[3]@0-15, topic[4]@0-22]`, first and last offset per partition.
+SPAN = re.compile(r"\[(\d+)\]@(\d+)-(\d+)")
 
 
 @pytest.fixture
@@ -162,18 +163,14 @@ def _drop_leftover_scheduled_runs(client: Any) -> None:
         client.delete_flow_run(run.id)
 
 
-def _stored_spans(client: Any, flow_run_id: UUID) -> list[tuple[int, int, int]]:
-    """(partition, first, last) of every batch a run stored, from its completed store tasks."""
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+def _committed_spans(client: Any, flow_run_id: UUID) -> dict[int, tuple[int, int]]:
+    """partition -> (first, last) offset a run committed, from its name in the Prefect API.
 
-    task_runs = client.read_task_runs(
-        flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200
-    )
-    spans = []
-    for task_run in task_runs:
-        if task_run.name.startswith("store | ") and task_run.state.is_completed():
-            spans += [(int(p), int(a), int(b)) for p, a, b in SPAN.findall(task_run.name)]
-    return spans
+    The run records a batch's offsets after its commit and renames itself through the API
+    before it ends, so the name is there once the run is final (task runs' states reach the
+    server through events, later)."""
+    name = client.read_flow_run(flow_run_id).name
+    return {int(p): (int(a), int(b)) for p, a, b in SPAN.findall(name)}
 
 
 @pytest.mark.parametrize("launcher", ["newsflow serve", "prefect worker"])
@@ -251,23 +248,17 @@ def test_two_processes_run_ingest_at_once_on_disjoint_partitions(
         )
         states = [client.read_flow_run(run.id).state for run in runs]
         assert all(state.is_cancelled() for state in states), [s.type for s in states]
-        spans = [_stored_spans(client, run.id) for run in runs]
+        spans = [_committed_spans(client, run.id) for run in runs]
 
-    # Both runs stored batches, on partitions the other never touched.
-    partitions = [{p for p, _, _ in run_spans} for run_spans in spans]
-    assert all(partitions), spans
-    assert partitions[0].isdisjoint(partitions[1]), partitions
-    assert partitions[0] | partitions[1] == set(range(PARTITIONS))
-    # Together their batches tile each partition from 0 to its end: every article once.
-    covered = 0
-    for p in range(PARTITIONS):
-        batches = sorted((a, b) for q, a, b in spans[0] + spans[1] if q == p)
-        expected_start = 0
-        for first, last in batches:
-            assert first == expected_start, (p, batches)
-            expected_start = last + 1
-        covered += expected_start
-    assert covered == ARTICLES
+    # Both runs committed batches, on partitions the other never touched, each from the
+    # partition's first offset to its last: together, every article once.
+    assert all(spans), spans
+    assert set(spans[0]).isdisjoint(spans[1]), spans
+    both = spans[0] | spans[1]
+    assert set(both) == set(range(PARTITIONS)), spans
+    assert all(first == 0 for first, _ in both.values()), spans
+    assert sum(last + 1 for _, last in both.values()) == ARTICLES
+    assert _partitions_committed(pipeline) == {p: last + 1 for p, (_, last) in both.items()}
     enriched = pipeline.keys("enriched/")
     assert sorted(enriched) == sorted(enriched_key(a.id, a.published_at) for a in articles)
     assert pipeline.dead_letters() == []
@@ -314,7 +305,7 @@ def test_a_standing_run_cancelled_mid_backlog_commits_only_what_it_stored(
         wait_for(lambda: client.read_flow_run(run.id).state.is_final(), 60, "the run to stop")
         stopped_in = time.monotonic() - asked
         assert client.read_flow_run(run.id).state.is_cancelled()
-        spans = _stored_spans(client, run.id)
+        spans = _committed_spans(client, run.id)
         reports = client.read_artifacts(
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id]))
         )
@@ -323,17 +314,14 @@ def test_a_standing_run_cancelled_mid_backlog_commits_only_what_it_stored(
     stored_before = len(pipeline.keys("enriched/"))
     committed = _partitions_committed(pipeline)
     assert 0 < sum(committed.values()) <= stored_before < BACKLOG, (committed, stored_before)
-    # Every committed offset is covered by a batch this run stored (a store task that completed).
-    for p, upto in committed.items():
-        batches = sorted((a, b) for q, a, b in spans if q == p)
-        reached = 0
-        for first, last in batches:
-            if first > reached:
-                break
-            reached = max(reached, last + 1)
-        assert reached >= upto, (p, upto, batches)
+    # The run reports what the group holds: it committed from each partition's start.
+    assert {p: last + 1 for p, (_, last) in spans.items()} == {
+        p: upto for p, upto in committed.items() if upto
+    }
 
-    # The next consumer starts from the commits and stores the rest: nothing lost, none twice.
+    # The next consumer starts from the commits and stores the rest. Had the run committed an
+    # article it had not stored, nothing would store it now: every article in the bucket once
+    # means every commit came after its store.
     done = subprocess.run(
         pipeline.consume_args("--until-idle", max_batch=32),
         cwd=ROOT,
