@@ -127,6 +127,7 @@ def extract_html(
         include_tables=True,
         include_images=False,
         include_links=False,
+        favor_recall=True,
         date_extraction_params=None if search_date else set_date_params(extensive=False),
         config=_CONFIG,
     )

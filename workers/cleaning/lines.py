@@ -224,10 +224,18 @@ def classify(
     for line in lines:
         line.kind = _base_kind(line, stop_words, not line_breaks_mean_blocks)
 
-    # A comment section, once the article has begun, runs to the end of the page.
+    # A comment section, once the article has begun, runs to the end of the page; so does the
+    # back matter (references, author box) of an extracted web page.
     seen_body = False
     for k, line in enumerate(lines):
-        if seen_body and line.kind is not Kind.BODY and phrases.COMMENTS_HEADER.match(line.text):
+        if (
+            seen_body
+            and line.kind is not Kind.BODY
+            and (
+                phrases.COMMENTS_HEADER.match(line.text)
+                or (not line_breaks_mean_blocks and phrases.BACK_MATTER_HEADER.match(line.text))
+            )
+        ):
             for rest in lines[k:]:
                 rest.kind = Kind.BOILERPLATE
             break

@@ -232,6 +232,18 @@ COMMENTS_HEADER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+#: Headers of a document's back matter (the reference apparatus and the author box that close
+#: web articles). In extracted HTML, once the article has begun, what follows one is not the
+#: article's text.
+BACK_MATTER_HEADER = re.compile(
+    r"""^\s*(?:
+        references?(?:\s*(?:&|and)\s*(?:citations?|notes|sources))?|citations?|bibliography
+      | footnotes?|endnotes?|works\s+cited|sources?(?:\s+cited)?|article\s+sources?
+      | about\s+the\s+authors?|about\s+\w+\s+author|author\s+bio(?:graphy)?
+    )\s*:?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 #: Phrases that never occur in reported prose, so they decide a line on their own whatever its
 #: length: rights notices, comment-form notes, cookie consent, contributor credits.
 DECISIVE = re.compile(
