@@ -169,10 +169,11 @@ def _is_prose(line: Line, stop_words: frozenset[str]) -> bool:
     return n >= 4 and line.terminal and not line.heading_hint
 
 
-#: In extracted HTML a call-to-action score removes only button-length lines. trafilatura has
-#: already cut the page's forms and prompts; on real article pages (wcxb-dev) the score's
-#: removals of longer blocks were two-thirds article sentences ("sign up for automated savings").
-HTML_CTA_MAX_WORDS = 8
+#: In extracted HTML a call-to-action score removes only short lines (under the 15 words at
+#: which boilerplate_score itself stops counting extra phrase matches). trafilatura has already
+#: cut the page's forms and prompts; on real article pages (wcxb-dev) the score's removals of
+#: longer blocks were two-thirds article sentences ("sign up for automated savings").
+HTML_CTA_MAX_WORDS = 14
 
 
 def _base_kind(line: Line, stop_words: frozenset[str], html: bool = False) -> Kind:
