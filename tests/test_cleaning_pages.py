@@ -165,3 +165,13 @@ def test_dev_set_is_read_whole() -> None:
     pages = list(read_pages(WCXB_DEV))
     assert len(pages) == 709
     assert all(page.html and page.gold for page in pages)
+
+
+def test_back_matter_ends_an_extracted_article() -> None:
+    refs = "".join(
+        f"<p>Author {n}. A study of harbours. Journal of Ports, 20{n:02d}.</p>" for n in range(4)
+    )
+    page = f"<article><p>{PROSE}</p><h2>References</h2>{refs}</article>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert article.text.startswith("The council approved")
+    assert "Journal of Ports" not in article.text and "References" not in article.text

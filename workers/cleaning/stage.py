@@ -18,7 +18,7 @@ class CleaningStage:
     """
 
     name = FailedStage.CLEANING
-    version = "1.2.0"
+    version = "1.3.0"
 
     def __init__(self, settings: StageSettings | None = None) -> None:
         self.settings = settings or StageSettings()
