@@ -138,9 +138,9 @@ def evaluate(
         "entity_stage_cpu_s_per_article": round(cpu / len(texts), 4),
         "error_patterns": patterns,
     }
-    if show_errors:
-        for kind, info in patterns.items():
-            print(f"{kind}: {info['count']} {info['by_type']}", file=sys.stderr)
-            for line in info["top"]:
-                print(f"    {line}", file=sys.stderr)
+    # the error patterns are for people: always on stderr, the full lists with `show_errors`
+    for kind, info in patterns.items():
+        print(f"{kind}: {info['count']} {info['by_type']}", file=sys.stderr)
+        for line in info["top"][: None if show_errors else 5]:
+            print(f"    {line}", file=sys.stderr)
     return result

@@ -51,7 +51,9 @@ class _Cluster:
     mentions join (`add`), not recomputed: every later mention is compared with every cluster."""
 
     mentions: list[_Mention] = field(default_factory=list)
-    forms: set[str] = field(default_factory=set)
+    #: in the order the forms joined: `_matches` returns on the first form that fits, so a set's
+    #: hash order (which changes with PYTHONHASHSEED) made the result differ between processes
+    forms: dict[str, None] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
     _votes: dict[str, float] = field(default_factory=dict)
 
@@ -62,7 +64,7 @@ class _Cluster:
 
     def add(self, m: _Mention) -> None:
         self.mentions.append(m)
-        self.forms.add(m.norm)
+        self.forms.setdefault(m.norm, None)
         words = m.norm.split()
         if len(words) > 1:
             self.surnames.add(words[-1])
