@@ -334,6 +334,7 @@ def test_a_standing_run_cancelled_mid_backlog_commits_only_what_it_stored(
     enriched = pipeline.keys("enriched/")
     assert sorted(enriched) == sorted(enriched_key(a.id, a.published_at) for a in articles)
     assert pipeline.lag() == 0
+    assert pipeline.dead_letters() == []  # the stop killed no article (stage workers included)
     print(f"cancel: stopped in {stopped_in:.1f} s, {sum(committed.values())} committed")
 
 
