@@ -175,3 +175,19 @@ def test_back_matter_ends_an_extracted_article() -> None:
     article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
     assert article.text.startswith("The council approved")
     assert "Journal of Ports" not in article.text and "References" not in article.text
+
+
+def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:
+    """C0 control characters (as broken CMS exports and mis-decoded feeds carry) are legal in
+    the HTML parser's tree but not in the XML trafilatura writes back: the page is cleaned, its
+    words kept apart where a vertical tab or form feed stood."""
+    body = (
+        "<html><body><article><p>The harbour board\x01 met on Monday to vote\x0bon the new"
+        " pier, and the vote passed by a wide margin after a long debate.</p>"
+        "<p>Work starts\x0cin spring\x00 and should end within two years, the board said"
+        " in a statement to reporters.</p></article></body></html>"
+    )
+    cleaned = clean_article(RawArticle(body=body, content_type="text/html", title="Pier vote"))
+    assert "vote on the new pier" in cleaned.text
+    assert "starts in spring and" in cleaned.text
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned.text)

@@ -24,6 +24,12 @@ from workers.cleaning.lines import Line, make_line
 #: them carry article text, and all of them are ways to make a parser expand or fetch entities.
 _DTD_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 _DECLARATIONS = re.compile(r"<!(?:ENTITY|ELEMENT|ATTLIST|NOTATION)\b[^>]*>|<\?xml[^>]*\?>", re.I)
+#: C0 control characters XML forbids (tab, newline and carriage return are allowed). The HTML
+#: parser keeps them in the tree, and trafilatura, which writes text back into lxml elements,
+#: then fails on the page: they carry no text, so they go before parsing (vertical tab and form
+#: feed become spaces, since they separate words).
+_CONTROL_SPACES = str.maketrans({"\x0b": " ", "\x0c": " "})
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f]")
 
 _PARSER = html.HTMLParser(
     no_network=True,
@@ -71,6 +77,7 @@ def _fallback_lines(tree: html.HtmlElement) -> list[Line]:
 def parse_html(markup: str) -> html.HtmlElement | None:
     """A tree from untrusted markup, or None when nothing parseable is there."""
     markup = _DECLARATIONS.sub("", _DTD_SUBSET.sub("", markup))
+    markup = _XML_FORBIDDEN.sub("", markup.translate(_CONTROL_SPACES))
     if not markup.strip():
         return None
     try:
