@@ -69,6 +69,7 @@ class RssSampler:
         procs = [psutil.Process(p) for p in self.pids]
         start: dict[int, float] = {}
         latest: dict[int, tuple[str, float]] = {}
+        kinds: dict[int, str] = {}
         for proc in procs:
             for p in [proc, *proc.children(recursive=True)]:
                 start[p.pid] = process_cpu_seconds(p)
@@ -76,8 +77,11 @@ class RssSampler:
             for proc in procs:
                 try:
                     rss = proc.memory_info().rss
+                    # A child's kind is read once: a worker exiting at the end of the run
+                    # (a zombie) has no command line left to read.
                     family = [("consumer", proc)] + [
-                        (_kind(c), c) for c in proc.children(recursive=True)
+                        (kinds.setdefault(c.pid, _kind(c)), c)
+                        for c in proc.children(recursive=True)
                     ]
                     for kind, p in family:
                         latest[p.pid] = (kind, process_cpu_seconds(p))
