@@ -17,13 +17,13 @@ import psutil
 
 from bench.corpus import generate
 from flows.config import DEFAULT_MAX_BATCH, Settings
-from flows.sources.base import Envelope
+from flows.sources.base import Envelope, Source
 from schemas import Origin
 
 CHECKPOINTS = (2_000, 20_000)
 
 
-class GeneratedSource:
+class GeneratedSource(Source):
     """A Source of `total` distinct articles, made batch by batch (seed = batch number)."""
 
     def __init__(self, total: int, words: int) -> None:
@@ -45,12 +45,6 @@ class GeneratedSource:
             ]
             made += n
             number += 1
-
-    def commit(self, batch: list[Envelope]) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
 
 
 def _largest_worker(process: psutil.Process) -> float:
@@ -90,7 +84,7 @@ def run_memory(
 
     from flows.processing import BatchResult
     from flows.runner import PooledRunner, StageRunner, shared_pool
-    from flows.sinks import open_sink
+    from flows.sinks import open_sinks
     from flows.stages import build_stages
     from flows.stream import drain, observing
     from workers.cleaning import CleaningStage
@@ -118,8 +112,8 @@ def run_memory(
 
     @flow(name="bench-memory")
     def memory_run() -> None:
-        sink = open_sink(str(folder))
-        drain(GeneratedSource(total, words), sink, sink, runner, max_batch=max_batch)
+        documents, dead_letters = open_sinks(str(folder))
+        drain(GeneratedSource(total, words), documents, dead_letters, runner, max_batch=max_batch)
 
     try:
         with observing(on_batch):

@@ -1,9 +1,9 @@
 """The object store's own ceiling: how many PUTs per second it takes from one process.
 
 Transport-only throughput can never exceed this divided by the objects each article costs (a raw
-and an enriched document, DESIGN.md's layout). Measuring it in the same run says whether a
-transport figure is limited by the flow or by the store on this machine. The writes go through
-the flow's own client, store and sink (its parallel put, its thread count), and bodies
+and an enriched document, the key layout of docs/architecture.md). Measuring it in the same run
+says whether a transport figure is limited by the flow or by the store on this machine. The writes
+go through the flow's own client, store and writer (its parallel put, its thread count), and bodies
 the size of the corpus' own JSON.
 """
 
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import psutil
 
 from bench.e2e import delete_bucket, process_cpu_seconds
-from flows.sinks.documents import DocumentSink
+from flows.sinks.documents import ObjectWriter
 from flows.sinks.s3 import S3Store, make_s3_client
 from schemas import RawArticle
 
@@ -61,7 +61,7 @@ def measure_store_ceiling(articles: list[RawArticle], puts: int = 1000) -> dict[
     bucket = f"bench-store-{uuid.uuid4().hex[:10]}"
     client = make_s3_client()
     client.create_bucket(Bucket=bucket)
-    sink = DocumentSink(S3Store(bucket, client))
+    sink = ObjectWriter(S3Store(bucket, client))
     objects = [(f"probe/{i}.json", bodies[i % len(bodies)]) for i in range(puts)]
     try:
         sink.put_all(objects[:50])  # connections, credentials, the bucket's first volumes

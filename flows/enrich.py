@@ -9,7 +9,7 @@ from prefect import flow
 from flows.artifacts import publish_run_report
 from flows.config import DEFAULT_MAX_BATCH, FILES_SINK, Limit, MaxBatch, Settings, Workers
 from flows.runner import stage_runner
-from flows.sinks import open_sink
+from flows.sinks import open_sinks
 from flows.sources.files import FileSource
 from flows.stream import BatchListener, RunSummary, drain
 from schemas import StageSettings
@@ -46,10 +46,10 @@ def enrich_files(
     environment = Settings()
     settings = settings or environment.stages
     source = FileSource([Path(p) for p in sources], limit=limit)
-    document_sink = open_sink(sink)
+    documents, dead_letters = open_sinks(sink)
     with stage_runner(settings, workers, environment) as stages:
         summary: RunSummary = drain(
-            source, document_sink, document_sink, stages, max_batch=max_batch, on_batch=_listener
+            source, documents, dead_letters, stages, max_batch=max_batch, on_batch=_listener
         )
     publish_run_report(summary, "enrich-files", sink)
     return summary.as_result()

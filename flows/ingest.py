@@ -20,10 +20,11 @@ from flows.config import (
     Workers,
 )
 from flows.failures import is_transient
+from flows.retries import TRANSIENT_RETRIES
 from flows.runner import stage_runner
 from flows.shutdown import STOP
 from flows.sinks import open_sink
-from flows.sinks.kafka_dlq import KafkaDeadLetterWriter
+from flows.sinks.kafka_dlq import KafkaDeadLetterSink
 from flows.sources.kafka import KafkaSource
 from flows.stream import drain
 from schemas import StageSettings
@@ -52,15 +53,17 @@ def _kafka_error(task: Any, task_run: Any, state: Any) -> bool:
     name="connect-kafka",
     cache_policy=NO_CACHE,
     persist_result=False,
-    retries=3,
-    retry_delay_seconds=[2, 10, 30],
     retry_condition_fn=_kafka_error,
+    **TRANSIENT_RETRIES,
 )
 def connect(
     kafka: KafkaSettings, max_wait: float, until_idle: bool, max_batches: int | None
-) -> tuple[KafkaSource, KafkaDeadLetterWriter]:
-    dead_letters = KafkaDeadLetterWriter(kafka)
+) -> tuple[KafkaSource, KafkaDeadLetterSink]:
+    """The topic's consumer and the DLQ's producer, connected; retried while the broker is
+    unreachable. The run (flows.stream.drain) closes both."""
+    dead_letters = KafkaDeadLetterSink(kafka)
     try:
+        dead_letters.open()
         source = KafkaSource(
             kafka,
             max_wait=max_wait,
@@ -97,11 +100,8 @@ def ingest(
     document_sink = open_sink(sink)
     with stage_runner(stage_settings, workers, environment) as stages:
         source, dead_letters = connect(environment.kafka, max_wait, until_idle, max_batches)
-        try:
-            summary = drain(
-                source, document_sink, dead_letters, stages, max_batch=max_batch, should_stop=STOP
-            )
-        finally:
-            dead_letters.close()
+        summary = drain(
+            source, document_sink, dead_letters, stages, max_batch=max_batch, should_stop=STOP
+        )
     publish_run_report(summary, "ingest", sink)
     return summary.as_result()

@@ -4,8 +4,9 @@ Tasks take whole batches: a task per article would cost more in orchestration th
 Batch arguments are passed `quote`d: Prefect otherwise walks every argument recursively (looking
 for futures to track), every field of every document of the batch, which made the store task
 cost about 0.35 s more CPU per batch of 64 than its puts.
-Retries are set where they help (the store: transient network or server errors) and absent where
-they cannot (a bad article fails the same way every time; it is dead-lettered instead).
+Retries (flows.retries) are set where they help (the store: transient network or server errors)
+and absent where they cannot (a bad article fails the same way every time; it is dead-lettered
+instead).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows.failures import retry_unless_permanent
-from flows.sinks.documents import DocumentSink, StoredArticle
-from flows.sinks.protocols import DeadLetterWriter
+from flows.retries import TRANSIENT_RETRIES
+from flows.sinks.protocols import DeadLetterSink, DocumentSink, StoredArticle
 from flows.sources.base import Envelope
 from schemas import DeadLetter, EnrichedDocument, FailedStage
 from workers.assemble import assemble
@@ -79,13 +80,12 @@ STAGE_TASKS = {
 @task(
     name="store",
     cache_policy=NO_CACHE,
-    retries=4,
-    retry_delay_seconds=[1, 2, 5, 10],
     retry_condition_fn=retry_unless_permanent,  # a missing bucket or bad key is not retried
+    **TRANSIENT_RETRIES,
 )
 def store_batch(
     sink: DocumentSink,
-    dead_sink: DeadLetterWriter,
+    dead_sink: DeadLetterSink,
     articles: list[StoredArticle],
     dead: list[DeadLetter],
 ) -> tuple[list[str], float]:
@@ -94,8 +94,8 @@ def store_batch(
     Returns the keys and the seconds the writes took (the caller may not have waited for them).
     """
     started = time.perf_counter()
-    keys = sink.write_articles(articles)
-    keys += dead_sink.write_dead_letters(dead)
+    keys = sink.write_batch(articles)
+    keys += dead_sink.write_batch(dead)
     return keys, time.perf_counter() - started
 
 
@@ -216,7 +216,7 @@ def open_ahead(
 
 
 def _store_args(
-    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterWriter
+    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterSink
 ) -> tuple[Any, ...]:
     return quote(sink), quote(dead_sink), quote(staged.articles), quote(staged.dead)
 
@@ -227,9 +227,7 @@ def _stored(staged: StagedBatch, keys: list[str], seconds: float, waited: float)
     return result
 
 
-def store_staged(
-    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterWriter
-) -> BatchResult:
+def store_staged(staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterSink) -> BatchResult:
     """Store a staged batch and wait for it."""
     keys, seconds = _named(store_batch, "store", staged.label)(
         *_store_args(staged, sink, dead_sink)
@@ -238,7 +236,7 @@ def store_staged(
 
 
 def submit_store(
-    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterWriter
+    staged: StagedBatch, sink: DocumentSink, dead_sink: DeadLetterSink
 ) -> Callable[[], BatchResult]:
     """Start storing a staged batch on the flow's task runner; the returned call waits for it.
 
@@ -261,7 +259,7 @@ def process_batch(
     envelopes: list[Envelope],
     stages: tuple[Stage, ...],
     sink: DocumentSink,
-    dead_sink: DeadLetterWriter,
+    dead_sink: DeadLetterSink,
     label: str = "",
 ) -> BatchResult:
     """One batch from envelopes to stored objects, in this thread: decode, stages, store."""

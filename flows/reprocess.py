@@ -14,7 +14,7 @@ from prefect import flow
 from flows.artifacts import publish_run_report
 from flows.config import DEFAULT_MAX_BATCH, MaxBatch, Settings, Workers
 from flows.runner import stage_runner
-from flows.sinks import open_sink, open_store
+from flows.sinks import open_sinks, open_store
 from flows.sources.stored import RawSelection, StoredRawSource
 from flows.stream import drain
 from schemas import StageSettings
@@ -52,8 +52,8 @@ def reprocess(
     settings = settings or environment.stages
     store, root = open_store(source)
     raw_source = StoredRawSource(store, root, RawSelection(prefix, since, until))
-    document_sink = open_sink(target)
+    documents, dead_letters = open_sinks(target)
     with stage_runner(settings, workers, environment) as stages:
-        summary = drain(raw_source, document_sink, document_sink, stages, max_batch=max_batch)
+        summary = drain(raw_source, documents, dead_letters, stages, max_batch=max_batch)
     publish_run_report(summary, "reprocess", target)
     return summary.as_result()

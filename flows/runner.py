@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -53,14 +53,6 @@ KeepAlive = Callable[[], None]
 
 #: Seconds between keep-alive calls while a batch is awaited from the workers.
 KEEP_ALIVE_EVERY_S = 5.0
-
-
-@runtime_checkable
-class KeptAlive(Protocol):
-    """A source that must hear from its consumer while a long batch is awaited (Kafka evicts a
-    consumer that does not poll within max.poll.interval.ms)."""
-
-    def keep_alive(self) -> None: ...
 
 
 class PendingBatch(Protocol):

@@ -11,15 +11,15 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from prefect.logging import get_run_logger
 
 from flows.processing import BatchResult, batch_label, submit_store
-from flows.runner import InProcessRunner, KeptAlive, PendingBatch, StageRunner
-from flows.sinks.documents import DocumentSink
-from flows.sinks.protocols import DeadLetterWriter
+from flows.runner import InProcessRunner, PendingBatch, StageRunner
+from flows.sinks.protocols import DeadLetterSink, DocumentSink
 from flows.sources.base import Envelope, Source
 from workers.base import Stage
 
@@ -111,8 +111,20 @@ def observing(listener: BatchListener) -> Iterator[None]:
         _observers.remove(listener)
 
 
+class StopRequest(Protocol):
+    """Asks a long run to stop at its next safe point (flows.shutdown.StopFlag)."""
+
+    def __call__(self) -> bool:
+        """True once a stop was asked for."""
+        ...
+
+    def install(self) -> None:
+        """Make SIGTERM and Ctrl-C ask for the stop."""
+        ...
+
+
 @contextmanager
-def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
+def _signals_ask_to_stop(should_stop: StopRequest | None) -> Iterator[None]:
     """While the loop runs, SIGTERM/Ctrl-C only ask it to stop at its next safe point.
 
     Prefect's flow engine installs its own SIGTERM handler for the length of a flow run, replacing
@@ -120,12 +132,11 @@ def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
     the run as a crash with a traceback and exit code 1 (found by the broker-restart test). The
     stop flag's handler is put back for the loop and Prefect's restored after it.
     """
-    install = getattr(should_stop, "install", None)
-    if install is None or threading.current_thread() is not threading.main_thread():
+    if should_stop is None or threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    install()
+    should_stop.install()
     try:
         yield
     finally:
@@ -136,24 +147,21 @@ def _signals_ask_to_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
 def _more_waiting(source: Source, batch: list[Envelope], max_batch: int) -> bool:
     """Is the next batch likely already waiting? Only then is a batch left in flight while the
     next one is read: otherwise its commit would wait for messages that are not there."""
-    if len(batch) < max_batch:
-        return False
-    caught_up = getattr(source, "caught_up", None)
-    return not (callable(caught_up) and caught_up())
+    return len(batch) >= max_batch and not source.caught_up()
 
 
-def _nothing() -> None:
-    return None
+def _never() -> bool:
+    return False
 
 
 def drain(
     source: Source,
     sink: DocumentSink,
-    dead_sink: DeadLetterWriter,
+    dead_sink: DeadLetterSink,
     stages: tuple[Stage, ...] | StageRunner,
     max_batch: int,
     on_batch: BatchListener | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
+    should_stop: StopRequest | None = None,
 ) -> RunSummary:
     """Batches through the stages into the sink; offsets committed in order, after each store.
 
@@ -166,13 +174,16 @@ def drain(
     source is caught up, a batch goes straight through and is committed at once.
 
     `stages` run in this process, or wherever the given runner runs them (flows.runner: worker
-    processes); a source that can (Kafka) is kept alive while a batch is awaited from them.
+    processes); the source is kept alive (`Source.keep_alive`) while a batch is awaited from them.
+
+    The run owns its source and sinks (and a runner it made itself): both sinks are opened before
+    the first batch, and everything is closed at the end, whatever happens.
     """
+    stop_asked: Callable[[], bool] = should_stop if should_stop is not None else _never
     logger = get_run_logger()
     summary = RunSummary(source=source.describe())
     started = time.perf_counter()
     runner = InProcessRunner(stages) if isinstance(stages, tuple) else stages
-    keep_alive = source.keep_alive if isinstance(source, KeptAlive) else _nothing
     ahead: PendingBatch | None = None  # batch k+1, its stages started
     storing: tuple[list[Envelope], Callable[[], BatchResult]] | None = None  # batch k-1
     opened = 0
@@ -202,7 +213,7 @@ def drain(
     def complete(batch: PendingBatch) -> None:
         """The rest of the batch's stages and assembly, then hand the batch to the store."""
         nonlocal storing
-        staged = batch.finish(keep_alive)
+        staged = batch.finish(source.keep_alive)
         finish_store()
         storing = (staged.envelopes, submit_store(staged, sink, dead_sink))
 
@@ -214,36 +225,36 @@ def drain(
             ahead = None
         finish_store()
 
-    with _signals_ask_to_stop(should_stop):
-        try:
-            for envelopes in source.batches(max_batch):
-                if should_stop():
-                    logger.warning(
-                        "stop requested: abandoning an uncommitted batch of %d", len(envelopes)
-                    )
-                    break
-                opened += 1
-                label = batch_label(opened, envelopes)
-                following = runner.start(envelopes, label)
-                if ahead is not None:
-                    complete(ahead)
-                ahead = following
-                if not _more_waiting(source, envelopes, max_batch) or should_stop():
-                    flush()
-                if should_stop():
-                    break
-            flush()
-            lag = getattr(source, "lag", None)
-            if callable(lag):
-                try:  # everything is stored and committed: a lag read must not fail the run
-                    summary.lag = lag()
-                except Exception as exc:
-                    logger.warning(
-                        "could not read the consumer lag: %s: %s", type(exc).__name__, exc
-                    )
-        finally:
-            if runner is not stages:
-                runner.close()
-            source.close()
-            summary.seconds = time.perf_counter() - started
+    with ExitStack() as run:
+        # Closed at the end in reverse order, whatever happens: the runner made here, the sinks,
+        # then the source.
+        run.callback(source.close)
+        for output in (sink, dead_sink):
+            run.callback(output.close)
+            output.open()
+        if runner is not stages:
+            run.callback(runner.close)
+        run.enter_context(_signals_ask_to_stop(should_stop))
+        for envelopes in source.batches(max_batch):
+            if stop_asked():
+                logger.warning(
+                    "stop requested: abandoning an uncommitted batch of %d", len(envelopes)
+                )
+                break
+            opened += 1
+            label = batch_label(opened, envelopes)
+            following = runner.start(envelopes, label)
+            if ahead is not None:
+                complete(ahead)
+            ahead = following
+            if not _more_waiting(source, envelopes, max_batch) or stop_asked():
+                flush()
+            if stop_asked():
+                break
+        flush()
+        try:  # everything is stored and committed: a lag read must not fail the run
+            summary.lag = source.lag()
+        except Exception as exc:
+            logger.warning("could not read the consumer lag: %s: %s", type(exc).__name__, exc)
+    summary.seconds = time.perf_counter() - started
     return summary

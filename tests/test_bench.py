@@ -78,7 +78,7 @@ def test_flow_overhead_is_a_small_share(
     sink) around the stages: what is not stage time is the flow's share."""
     from prefect import flow
 
-    from flows.sinks import open_sink
+    from flows.sinks import open_sinks
     from flows.stages import build_stages
     from flows.stream import drain
 
@@ -86,12 +86,12 @@ def test_flow_overhead_is_a_small_share(
     warm_up(settings)
     stages = build_stages(settings)
     source = GeneratedSource(ARTICLES, WORDS)
-    sink = open_sink(str(tmp_path))
+    sink, dead_letters = open_sinks(str(tmp_path))
 
     @flow(name="bench-regression")
     def run() -> tuple[float, float, int]:
         started = time.perf_counter()
-        summary = drain(source, sink, sink, stages, max_batch=16)
+        summary = drain(source, sink, dead_letters, stages, max_batch=16)
         total = time.perf_counter() - started
         stage_time = sum(summary.stage_seconds[s.name.value] for s in stages)
         return total, stage_time, summary.stored

@@ -13,9 +13,6 @@ from workers.entities import EntityStage, entity_key, extract_entities
 from workers.entities.pipeline import entity_nlp
 from workers.nlp import load_nlp
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_6732260730b0e6f2.txt"
-if not SEED.exists():  # CI lays shared/ beside the clone; a checkout may keep a copy in seeds/
-    SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_6732260730b0e6f2.txt"
 MODEL = StageSettings().spacy_model
 
 
@@ -38,8 +35,8 @@ def _by_name(entities: list[Entity], name: str) -> Entity:
 
 
 @pytest.fixture(scope="module")
-def seed() -> tuple[str, list[Entity]]:
-    body = SEED.read_text(encoding="utf-8").split("\n", 1)[1]
+def seed(shared_seed: Path) -> tuple[str, list[Entity]]:
+    body = shared_seed.read_text(encoding="utf-8").split("\n", 1)[1]
     item = _item(body)
     EntityStage(StageSettings())([item])
     return body, item.entities

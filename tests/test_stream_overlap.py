@@ -20,9 +20,9 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.runtime import flow_run
 
-from flows.sinks import DocumentSink
+from flows.sinks import StoreDeadLetterSink, StoreDocumentSink
 from flows.sinks.stores import LocalFolderStore
-from flows.sources.base import Envelope
+from flows.sources.base import Envelope, Source
 from flows.stream import drain
 from schemas import Origin, StageSettings
 from tests.reliability.helpers import make_articles
@@ -51,7 +51,7 @@ class Events:
         return max(i for i, event in enumerate(self.log) if event == (what, batch))
 
 
-class BatchesOf:
+class BatchesOf(Source):
     """Yields the given batches (article id -> batch number known); records commits."""
 
     def __init__(self, sizes: list[int], events: Events, caught_up: bool) -> None:
@@ -81,9 +81,6 @@ class BatchesOf:
 
     def commit(self, batch: list[Envelope]) -> None:
         self.events.add("commit", self.batches_.index(batch) + 1)
-
-    def close(self) -> None:
-        return None
 
 
 class RecordingStore(LocalFolderStore):
@@ -115,12 +112,13 @@ def run(tmp_path: Path, sizes: list[int], caught_up: bool) -> Events:
     """Drain the batches in a flow run; the run's id is kept on the events for the API check."""
     events = Events()
     source = BatchesOf(sizes, events, caught_up)
-    sink = DocumentSink(RecordingStore(tmp_path, events, source.batch_of))
+    store = RecordingStore(tmp_path, events, source.batch_of)
+    sink, dead_letters = StoreDocumentSink(store), StoreDeadLetterSink(store)
     stages = (RecordingCleaning(events, source.batch_of),)
 
     @flow(name="overlap-test")
     def go() -> str:
-        summary = drain(source, sink, sink, stages, max_batch=BATCH)
+        summary = drain(source, sink, dead_letters, stages, max_batch=BATCH)
         assert (summary.received, summary.stored) == (sum(sizes), sum(sizes))
         return str(flow_run.id)
 

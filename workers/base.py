@@ -55,6 +55,14 @@ class Stage(Protocol):
     name: FailedStage
     version: str
 
+    @property
+    def parse_model(self) -> str | None:
+        """The spaCy pipeline this stage parses with (`workers.nlp.load_nlp`), or None when it
+        does not parse. The stream runs the stages before the first that parses ahead, on another
+        thread, and wraps the parsing stages of a batch in one vocabulary scope of this model
+        (`workers.pipeline`)."""
+        ...
+
     # A stage must *set* its outputs on an item (never append to what is there), so that replaying
     # one item after a failed batch call gives the same result as the batch call would have.
 

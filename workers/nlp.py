@@ -1,10 +1,11 @@
-"""The one spaCy pipeline a process loads, shared by every stage that needs a parse."""
+"""Language helpers the stages share: the one spaCy pipeline a process loads, what goes into a
+parse (`cut`, `is_english`), a parse read as plain columns, and the table of given names."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,6 +27,21 @@ def load_nlp(model: str) -> Language:
             f"spaCy model {model!r} is not installed; install its package "
             f"(the default ships in requirements.lock) or set NEWSFLOW_SPACY_MODEL"
         ) from exc
+
+
+def is_english(language: str | None) -> bool:
+    """Unknown language counts as English: the cleaning stage leaves it None when unsure."""
+    return language is None or language.lower().split("-")[0] == "en"
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending on whitespace so no word is cut in half. A prefix, so
+    offsets into it are offsets into the full text."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    return head[:space] if space > limit // 2 else head
 
 
 #: `Doc.user_data` key under which `parse` records the string a Doc was made from.
@@ -148,3 +164,26 @@ def token_starts(doc: Doc) -> list[int]:
     from spacy.attrs import IDX
 
     return doc.to_array(IDX).tolist() if len(doc) else []
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> Any:
+    """gender-guesser's table: ~40,000 given names from many countries, each with its genders.
+    Looked up case-insensitively, so a name in a headline's capitals is found too."""
+    import gender_guesser.detector as gender
+
+    return gender.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=65536)
+def given_name_gender(word: str) -> str:
+    """The table's answer for one first name: male, mostly_male, female, mostly_female, andy
+    (either) or unknown. Cached: the look-up scans a large table and stages ask again and again."""
+    return str(_given_names().get_gender(word))
+
+
+def is_given_name(word: str) -> bool:
+    """True for a word written as a name ("Claudia", "AbdulHakim") that the table knows as a first
+    name. A lower-case or all-capital word is not taken for one: "may", "will" and "MAY" are
+    words before they are names."""
+    return word[:1].isupper() and not word.isupper() and given_name_gender(word) != "unknown"

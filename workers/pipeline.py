@@ -47,8 +47,8 @@ def run_pipeline(stages: Sequence[Stage], batch: list[WorkItem]) -> dict[str, fl
 
 
 def parses(stage: Stage) -> bool:
-    """Does the stage run spaCy? Stages that do say so with `parses = True`."""
-    return bool(getattr(stage, "parses", False))
+    """Does the stage run spaCy? A stage that does names its model (`Stage.parse_model`)."""
+    return stage.parse_model is not None
 
 
 def split_at_parse(stages: Sequence[Stage]) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
@@ -68,10 +68,7 @@ def parse_scope(stages: Sequence[Stage], batch: list[WorkItem]) -> Iterator[None
     dropped on the way out, since they must not be read after the zone ends; their outputs
     (entities, quotes) are plain data by then.
     """
-    model = next(
-        (stage.settings.spacy_model for stage in stages if parses(stage)),  # type: ignore[attr-defined]
-        None,
-    )
+    model = next((stage.parse_model for stage in stages if stage.parse_model is not None), None)
     if model is None:
         yield
         return

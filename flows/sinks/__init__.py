@@ -1,10 +1,11 @@
-"""Sinks: where enriched documents, raw copies and dead letters are stored."""
+"""Sinks: where enriched documents, raw copies and dead letters are stored (see protocols.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flows.sinks.documents import DocumentSink, StoredArticle
+from flows.sinks.documents import StoreDeadLetterSink, StoreDocumentSink
+from flows.sinks.protocols import DeadLetterSink, DocumentSink, Sink, StoredArticle
 from flows.sinks.stores import LocalFolderStore, ObjectStore
 
 
@@ -29,9 +30,28 @@ def open_store(spec: str) -> tuple[ObjectStore, str]:
     return LocalFolderStore(path), ""
 
 
-def open_sink(spec: str) -> DocumentSink:
+def open_sink(spec: str) -> StoreDocumentSink:
+    """The documents' sink of a `--sink` value."""
     store, prefix = open_store(spec)
-    return DocumentSink(store, prefix)
+    return StoreDocumentSink(store, prefix)
 
 
-__all__ = ["DocumentSink", "SinkSpecError", "StoredArticle", "open_sink", "open_store"]
+def open_sinks(spec: str) -> tuple[StoreDocumentSink, StoreDeadLetterSink]:
+    """Documents and dead letters into one folder or bucket (one client), as the files and
+    reprocess flows write them."""
+    store, prefix = open_store(spec)
+    return StoreDocumentSink(store, prefix), StoreDeadLetterSink(store, prefix)
+
+
+__all__ = [
+    "DeadLetterSink",
+    "DocumentSink",
+    "Sink",
+    "SinkSpecError",
+    "StoreDeadLetterSink",
+    "StoreDocumentSink",
+    "StoredArticle",
+    "open_sink",
+    "open_sinks",
+    "open_store",
+]

@@ -39,14 +39,26 @@ def make_producer(
     )
 
 
-class KafkaDeadLetterWriter:
-    def __init__(self, config: KafkaSettings, producer: KafkaProducer | None = None) -> None:
-        self.topic = config.dlq_topic
-        self.producer = producer or make_producer(config)
+class KafkaDeadLetterSink:
+    """A DeadLetterSink (flows.sinks.protocols) on the DLQ topic; `open` connects the producer."""
 
-    def write_dead_letters(self, letters: list[DeadLetter]) -> list[str]:
+    def __init__(self, config: KafkaSettings, producer: KafkaProducer | None = None) -> None:
+        self.config = config
+        self.topic = config.dlq_topic
+        self.producer = producer
+
+    def describe(self) -> str:
+        return f"kafka:{self.topic}"
+
+    def open(self) -> None:
+        if self.producer is None:
+            self.producer = make_producer(self.config)
+
+    def write_batch(self, records: list[DeadLetter]) -> list[str]:
+        if self.producer is None:
+            raise RuntimeError(f"the dead-letter sink {self.describe()} is not open")
         futures = []
-        for letter in letters:
+        for letter in records:
             key = letter.article_id or letter.origin.key
             futures.append(
                 self.producer.send(
@@ -68,4 +80,6 @@ class KafkaDeadLetterWriter:
         ]
 
     def close(self) -> None:
-        self.producer.close(timeout=SEND_TIMEOUT_S)
+        if self.producer is not None:
+            self.producer.close(timeout=SEND_TIMEOUT_S)
+            self.producer = None

@@ -1,4 +1,5 @@
-"""Object keys of DESIGN.md, made so that nothing a producer sends can escape the prefix."""
+"""Object keys of docs/architecture.md, made so that nothing a producer sends can escape
+the prefix."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Reads articles from files in the formats of DESIGN.md, as the bytes a producer would send."""
+"""Reads articles from files in the formats of docs/architecture.md, as the bytes a producer
+would send."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from flows.sources.base import Envelope
+from flows.sources.base import Envelope, Source
 from schemas import ContentType, Origin
 
 SUPPORTED_SUFFIXES = {".json", ".jsonl", ".txt", ".html", ".htm"}
@@ -65,8 +66,8 @@ def read_file_payloads(path: Path) -> Iterator[Envelope]:
     yield Envelope(payload, Origin(kind="file", path=str(path)))
 
 
-class FileSource:
-    """A finite source over files or folders; commit is a no-op since files are re-readable."""
+class FileSource(Source):
+    """A finite source over files or folders; nothing to commit, since files are re-readable."""
 
     def __init__(self, paths: list[Path], limit: int | None = None) -> None:
         self.paths = paths
@@ -95,9 +96,3 @@ class FileSource:
                 batch = []
         if batch:
             yield batch
-
-    def commit(self, batch: list[Envelope]) -> None:
-        return None
-
-    def close(self) -> None:
-        return None

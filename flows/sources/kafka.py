@@ -22,7 +22,7 @@ from flows.config import (
     kafka_consumer_read_options,
 )
 from flows.failures import Cause, Unavailable, is_transient_kafka, retrying, short
-from flows.sources.base import Envelope
+from flows.sources.base import Envelope, Source
 from flows.sources.kafka_undecodable import UndecodableSpan, is_undecodable_error, skip_undecodable
 from schemas import FailedStage, Origin
 from workers.base import StageFailure
@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class KafkaSource:
+class KafkaSource(Source):
     def __init__(
         self,
         config: KafkaSettings,

@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from flows.retries import TRANSIENT_RETRIES
 from flows.sinks.stores import ObjectStore
-from flows.sources.base import Envelope
+from flows.sources.base import Envelope, Source
 from schemas import Origin
 
 RAW_KEY = re.compile(r"(?:^|/)raw/(\d{4})/(\d{2})/(\d{2})/[^/]+\.json$")
@@ -77,7 +78,7 @@ class RawSelection:
         return list(dict.fromkeys(prefixes))
 
 
-@task(name="list-raw", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 5, 15])
+@task(name="list-raw", cache_policy=NO_CACHE, **TRANSIENT_RETRIES)
 def list_raw_keys(store: ObjectStore, root: str, selection: RawSelection) -> list[str]:
     """Keys (under the store, root included) of the selected raw articles, sorted by day then id."""
     keys: set[str] = set()
@@ -88,14 +89,14 @@ def list_raw_keys(store: ObjectStore, root: str, selection: RawSelection) -> lis
     return sorted(keys)
 
 
-@task(name="read-raw", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[1, 5, 15])
+@task(name="read-raw", cache_policy=NO_CACHE, **TRANSIENT_RETRIES)
 def read_objects(store: ObjectStore, keys: list[str]) -> list[bytes]:
     """A transient store error retries the batch read; a missing object fails it with the key."""
     return [store.get(key) for key in keys]
 
 
-class StoredRawSource:
-    """A finite source over stored raw articles; commit is a no-op (the store keeps them)."""
+class StoredRawSource(Source):
+    """A finite source over stored raw articles; nothing to commit (the store keeps them)."""
 
     def __init__(
         self, store: ObjectStore, root: str = "", selection: RawSelection | None = None
@@ -130,9 +131,3 @@ class StoredRawSource:
                 origin = Origin(kind="store", path=f"{self.store.describe()}/{key}")
                 batch.append(Envelope(payload, origin, received_at=received))
             yield batch
-
-    def commit(self, batch: list[Envelope]) -> None:
-        return None
-
-    def close(self) -> None:
-        return None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.processing import process_batch
-from flows.sinks import open_sink
+from flows.sinks import open_sinks
 from flows.sources.base import Envelope
 from flows.stages import build_stages
 from schemas import DeadLetter, EnrichedDocument, FailedStage, Origin, StageSettings
@@ -29,6 +29,7 @@ class QuotesThatBreakOnAMarker:
     def __init__(self, real) -> None:
         self.real = real
         self.version = real.version
+        self.parse_model = real.parse_model
 
     def __call__(self, batch: list[WorkItem]) -> list[WorkItem]:
         for item in batch:
@@ -48,9 +49,9 @@ def test_one_raising_article_is_dead_lettered_and_the_rest_stored(tmp_path: Path
         )
         for n, a in enumerate(articles)
     ]
-    sink = open_sink(str(tmp_path))
+    sink, dead_letters = open_sinks(str(tmp_path))
 
-    result = process_batch(envelopes, stages, sink, sink)
+    result = process_batch(envelopes, stages, sink, dead_letters)
 
     assert (result.received, result.stored, result.dead) == (6, 5, 1)
     (path,) = tmp_path.glob("dead/**/*.json")

@@ -19,6 +19,8 @@ class CleaningStage:
 
     name = FailedStage.CLEANING
     version = "1.3.0"
+    #: No spaCy parse: the stream may run this stage ahead, on another thread.
+    parse_model: str | None = None
 
     def __init__(self, settings: StageSettings | None = None) -> None:
         self.settings = settings or StageSettings()

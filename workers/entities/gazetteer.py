@@ -15,6 +15,9 @@ from functools import lru_cache
 
 from workers.entities.lexicon import PATTERNS, lexicon
 
+# The one table of given names, shared with the quote stage; re-exported for the rule layers.
+from workers.nlp import is_given_name as is_given_name
+
 
 def _words(blob: str) -> list[str]:
     return blob.split()
@@ -156,21 +159,6 @@ PLACE_NOUNS = _LEX.place_nouns_after
 PLACE_CUES = _LEX.place_cues
 #: Last words that make a capitalised phrase a thing rather than a person ("X Plan").
 NOT_PERSON_WORDS = ORG_WORDS | _LEX.not_person_heads
-
-
-@lru_cache(maxsize=1)
-def _first_names() -> object:
-    import gender_guesser.detector as gender  # ~40,000 given names from many countries
-
-    return gender.Detector(case_sensitive=True)
-
-
-@lru_cache(maxsize=65536)
-def is_given_name(word: str) -> bool:
-    """True for a word the name list knows as a first name ("Ada", "Omar"). Cached: the
-    list lookup is slow and the label vote asks again for every comparison."""
-    detector = _first_names()
-    return bool(detector.get_gender(word) != "unknown")  # type: ignore[attr-defined]
 
 
 #: Lower-case head nouns that say the name they describe is an organisation: "the social network

@@ -10,7 +10,9 @@ from workers.base import WorkItem
 from workers.entities.cluster import build_entities
 from workers.entities.mentions import find_mentions
 from workers.entities.pipeline import entity_nlp
-from workers.nlp import Columns, parse, parsed_text
+from workers.nlp import Columns, cut, is_english, parse, parsed_text
+
+__all__ = ["VERSION", "EntityStage", "cut", "extract_entities", "is_english"]
 
 VERSION = "1.1.2"
 
@@ -22,21 +24,6 @@ def extract_entities(doc: Doc, text: str | None = None) -> list[Entity]:
     from every token on each access."""
     columns = Columns(doc, text)
     return build_entities(doc, find_mentions(doc, columns), columns)
-
-
-def is_english(language: str | None) -> bool:
-    """Unknown language counts as English: the cleaning stage leaves it None when unsure."""
-    return language is None or language.lower().split("-")[0] == "en"
-
-
-def cut(text: str, limit: int) -> str:
-    """At most `limit` characters, ending on whitespace so no word is cut in half. A prefix, so
-    offsets into it are offsets into the full text."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    space = max(head.rfind(" "), head.rfind("\n"))
-    return head[:space] if space > limit // 2 else head
 
 
 def _set_ents(doc: Doc, entities: list[Entity]) -> None:
@@ -58,12 +45,15 @@ class EntityStage:
     """
 
     name = FailedStage.ENTITIES
-    #: Runs spaCy: the stream wraps its batch in a vocabulary scope (workers.pipeline).
-    parses = True
     version = VERSION
 
     def __init__(self, settings: StageSettings) -> None:
         self.settings = settings
+
+    @property
+    def parse_model(self) -> str:
+        """Runs spaCy: the stream wraps its batch in a vocabulary scope (workers.pipeline)."""
+        return self.settings.spacy_model
 
     def __call__(self, batch: list[WorkItem]) -> list[WorkItem]:
         todo: list[WorkItem] = []

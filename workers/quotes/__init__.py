@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING
 
 from schemas import FailedStage, StageSettings
 from workers.base import WorkItem
-from workers.entities import is_english
-from workers.entities.stage import cut
-from workers.nlp import load_nlp, parse, parsed_text
+from workers.nlp import cut, is_english, load_nlp, parse, parsed_text
 from workers.quotes.extract import extract_quotes
 
 if TYPE_CHECKING:
@@ -22,12 +20,15 @@ class QuoteStage:
     in one `nlp.pipe` call for the batch."""
 
     name = FailedStage.QUOTES
-    #: Runs spaCy: the stream wraps its batch in a vocabulary scope (workers.pipeline).
-    parses = True
     version = "1.0.2"
 
     def __init__(self, settings: StageSettings) -> None:
         self.settings = settings
+
+    @property
+    def parse_model(self) -> str:
+        """Runs spaCy: the stream wraps its batch in a vocabulary scope (workers.pipeline)."""
+        return self.settings.spacy_model
 
     def __call__(self, batch: list[WorkItem]) -> list[WorkItem]:
         need = [

@@ -13,10 +13,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from schemas import Entity, EntityType, Speaker
+from workers.nlp import given_name_gender
 from workers.quotes.cues import (
     FEMALE_PRONOUNS,
     FEMALE_TITLES,
@@ -207,24 +207,11 @@ def _genders(entities: list[Entity], text: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _detector() -> Any:
-    import gender_guesser.detector as gender
-
-    return gender.Detector(case_sensitive=False)
-
-
-@lru_cache(maxsize=65536)
-def _name_gender(word: str) -> str:
-    """gender-guesser's answer for one first name; cached, its look-up scans a large table."""
-    return str(_detector().get_gender(word))
-
-
 def first_name_gender(name: str) -> str | None:
     words = [w for w in name.split() if w.lower().rstrip(".") not in _HONORIFICS]
     if len(words) < 2:
         return None  # a surname alone says nothing
-    guess = _name_gender(words[0])
+    guess = given_name_gender(words[0])
     return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(guess)
 
 
