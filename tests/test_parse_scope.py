@@ -11,7 +11,7 @@ import hashlib
 import uuid
 
 from schemas import CleanedArticle, RawArticle, StageSettings
-from tests.test_entities import SEED
+from tests.conftest import SHARED_SEED
 from workers.base import WorkItem
 from workers.entities import EntityStage
 from workers.nlp import load_nlp
@@ -35,7 +35,8 @@ def _batch() -> list[WorkItem]:
         f'long enough," {person.split()[1]} told the {town} Gazette on Tuesday.'
         for person, town in zip(people, towns, strict=True)
     ]
-    texts.append(SEED.read_text(encoding="utf-8").split("\n", 1)[1])
+    if SHARED_SEED.exists():  # a real article too, where ../shared is beside the clone
+        texts.append(SHARED_SEED.read_text(encoding="utf-8").split("\n", 1)[1])
     items = []
     for n, text in enumerate(texts):
         digest = hashlib.sha256(text.encode()).hexdigest()
