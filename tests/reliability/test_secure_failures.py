@@ -91,7 +91,7 @@ def test_a_permanent_store_failure_is_not_retried_by_the_store_task(prefect_serv
     class Refusing:
         calls = 0
 
-        def write_articles(self, articles: list[object]) -> list[str]:
+        def write_batch(self, records: list[object]) -> list[str]:
             Refusing.calls += 1
             raise Misconfigured(Cause.S3_BUCKET_MISSING, "http://s3:8333, bucket typo")
 
