@@ -121,8 +121,16 @@ def _kafka_java_cmd(layout: Layout, main: str, *args: str) -> list[str]:
 
 
 def _kafka_cluster_id() -> str:
-    """Kafka's own format for a cluster id: a random UUID, base64url without padding."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """Kafka's own format for a cluster id: a random UUID, base64url without padding.
+
+    Like Kafka's `Uuid.randomUuid()`, an id that starts with "-" is drawn again: the storage
+    tool's argument parser reads "-t -abc..." as a missing value followed by an option
+    (one id in 64 starts with "-"; a CI run failed on one).
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def start_kafka(layout: Layout = LAYOUT, endpoints: Endpoints = LOCAL) -> bool:
