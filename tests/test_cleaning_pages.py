@@ -191,3 +191,27 @@ def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:
     assert "vote on the new pier" in cleaned.text
     assert "starts in spring and" in cleaned.text
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned.text)
+
+
+def test_a_recall_extraction_covering_little_of_the_page_asks_for_a_second_opinion() -> None:
+    """The balanced extraction is consulted only when the recall one holds under a third of
+    the page's block text: a full extraction is trusted, a cut-down one is not."""
+    import copy
+
+    import trafilatura
+    from trafilatura.settings import Document
+
+    from workers.cleaning.html import _second_opinion_wanted, parse_html
+
+    paragraphs = "".join(
+        f"<p>Paragraph {n}: the harbour board met again to weigh the ferry timetable.</p>"
+        for n in range(12)
+    )
+    tree = parse_html(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert tree is not None
+    doc = trafilatura.bare_extraction(copy.deepcopy(tree), favor_recall=True)
+    assert isinstance(doc, Document) and doc.body is not None
+    assert not _second_opinion_wanted(tree, doc)
+    for child in list(doc.body)[1:]:
+        doc.body.remove(child)
+    assert _second_opinion_wanted(tree, doc)
