@@ -179,18 +179,16 @@ def extract_html(
     key_points = _marked_key_points(tree)
     date_params = None if search_date else set_date_params(extensive=False)
     doc = _extraction(tree, url, date_params, recall=True, with_metadata=True)
-    if isinstance(doc, Document) and _second_opinion_wanted(tree, doc):
+    if doc is not None and _second_opinion_wanted(tree, doc):
         balanced = _extraction(tree, url, date_params, recall=False, with_metadata=False)
-        if isinstance(balanced, Document) and _body_chars(balanced) > BALANCED_WINS * _body_chars(
-            doc
-        ):
+        if balanced is not None and _body_chars(balanced) > BALANCED_WINS * _body_chars(doc):
             doc.body = balanced.body
-    lines = block_lines(doc.body) if isinstance(doc, Document) and doc.body is not None else []
+    lines = block_lines(doc.body) if doc is not None and doc.body is not None else []
     if not lines:
         lines = _fallback_lines(tree)
         reason = "the extractor found no main text; the page's visible text is kept"
         return HtmlExtraction(lines=lines, key_points=key_points, fallback=reason)
-    assert isinstance(doc, Document)
+    assert doc is not None
     return HtmlExtraction(
         lines=lines,
         key_points=key_points,
