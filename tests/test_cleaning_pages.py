@@ -67,14 +67,26 @@ def test_numbered_html_heading_keeps_its_number() -> None:
 
 
 def test_page_the_classifier_empties_is_kept_and_flagged() -> None:
+    items = "".join(f"<li>Model {m} harbour ferry</li>" for m in "ABC")
+    article = clean_article(_html(f"<h2>Ferry models</h2><ul>{items}</ul><h3>Spare parts</h3>"))
+    assert "Model B harbour ferry" in article.text
+    assert article.cleaning.low_confidence
+    assert article.cleaning.reason and "classifier" in article.cleaning.reason
+
+
+def test_table_rows_are_article_text_and_never_the_title() -> None:
+    """A table closing an article is data, not trailing furniture, and a row is no headline."""
     rows = "".join(
         f"<tr><td>Model {m}</td><td>{w} kg</td><td>${p}</td></tr>"
         for m, w, p in (("A", 12, 300), ("B", 15, 350), ("C", 9, 280))
     )
-    article = clean_article(_html(f"<table>{rows}</table>"))
+    article = clean_article(_html(f"<article><p>{PROSE}</p><table>{rows}</table></article>"))
     assert "Model B | 15 kg | $350" in article.text
-    assert article.cleaning.low_confidence
-    assert article.cleaning.reason and "classifier" in article.cleaning.reason
+    assert "Model A | 12 kg | $300" in article.text
+    assert not article.cleaning.low_confidence
+    alone = clean_article(_html(f"<table>{rows}</table>"))
+    assert alone.title is None or "|" not in alone.title
+    assert "Model A | 12 kg | $300" in alone.text
 
 
 def test_page_the_extractor_finds_nothing_in_falls_back_to_its_text() -> None:

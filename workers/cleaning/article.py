@@ -66,6 +66,8 @@ def _take_title(lines: list[Line], title: str | None) -> str | None:
                 break
         return title
     for line in kept:
+        if line.table_row:
+            break
         if line.kind is Kind.HEADING or (
             line.kind is Kind.BODY
             and line.n_words <= 20

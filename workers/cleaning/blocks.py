@@ -40,14 +40,18 @@ class _Walker:
     def __init__(self) -> None:
         self.lines: list[Line] = []
 
-    def add(self, text: str, *, bullet: bool = False, heading: bool = False) -> None:
+    def add(
+        self, text: str, *, bullet: bool = False, heading: bool = False, row: bool = False
+    ) -> None:
         text = " ".join(text.split())
         if text:
-            self.lines.append(make_line(text, False, heading, bullet))
+            line = make_line(text, False, heading, bullet)
+            line.table_row = row
+            self.lines.append(line)
 
     def block(self, el: etree._Element) -> None:
         if el.tag == "row":
-            self.add(" | ".join(c for c in (_inline(cell) for cell in el) if c))
+            self.add(" | ".join(c for c in (_inline(cell) for cell in el) if c), row=True)
         elif el.tag in _CONTAINERS and _has_blocks(el):
             self.container(el)
         else:
