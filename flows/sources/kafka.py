@@ -88,16 +88,21 @@ class KafkaSource(Source):
         return f"kafka:{self.config.topic}"
 
     def _drained(self) -> bool:
-        """True when this consumer has read each of its partitions to its end, or, holding none,
-        when the whole group has nothing left to read on the topic."""
+        """True when this consumer has read each of its partitions to its end and the whole group
+        has nothing left to read on the topic.
+
+        Its own partitions are not enough: after a member dies, the broker hands its partitions
+        on only once the member's session expires (SESSION_TIMEOUT_MS). A survivor that stopped
+        at the end of its own partitions inside that window would leave the dead member's backlog
+        unread by a run that was asked to drain the topic (seen in the scale-out test on an idle
+        machine). Holding no partition (more consumers than partitions, or a rebalance under
+        way) is the same case, so both wait until the group's lag is zero.
+        """
         assigned = self.consumer.assignment()
         if assigned:
             ends = self.consumer.end_offsets(list(assigned), timeout_ms=self._timeout_ms())
-            return all(self.consumer.position(tp) >= ends[tp] for tp in assigned)
-        # No partition can mean "more consumers than partitions", but also "the group is still
-        # rebalancing": after a consumer dies, the broker waits for its session to expire before
-        # it hands the partitions on. Stopping then would leave the dead consumer's backlog unread
-        # by a run that was asked to drain the topic, so wait until the group's lag is zero.
+            if not all(self.consumer.position(tp) >= ends[tp] for tp in assigned):
+                return False
         return self._group_lag() == 0
 
     def _group_lag(self) -> int:

@@ -39,7 +39,9 @@ def _busy(workers: list[psutil.Process], every: float = 0.3) -> psutil.Process |
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
     pipeline: Pipeline, tmp_path: Path
 ) -> None:
-    articles = make_articles(48, "wkill")
+    # Enough articles that the run outlasts the kill on an idle machine too: 48 took 3.7 s there,
+    # and the worker seen busy had finished the last task before the signal landed.
+    articles = make_articles(240, "wkill")
     pipeline.publish(articles)
     log = tmp_path / "consume.log"
     with pipeline.consumer_process("--until-idle", "--workers", "2", log=log, max_batch=16) as proc:
