@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
@@ -96,18 +96,23 @@ class KafkaSource(Source):
         at the end of its own partitions inside that window would leave the dead member's backlog
         unread by a run that was asked to drain the topic (seen in the scale-out test on an idle
         machine). Holding no partition (more consumers than partitions, or a rebalance under
-        way) is the same case, so both wait until the group's lag is zero.
+        way) is the same case, so both wait until the other partitions' committed lag is zero.
+        This consumer's own partitions are judged by its read position, not its commits: the
+        drain commits its last batches only after this source stops (flows.stream), so waiting
+        for their commits here would wait for ever.
         """
         assigned = self.consumer.assignment()
         if assigned:
             ends = self.consumer.end_offsets(list(assigned), timeout_ms=self._timeout_ms())
             if not all(self.consumer.position(tp) >= ends[tp] for tp in assigned):
                 return False
-        return self._group_lag() == 0
+        return self._group_lag(excluding=assigned) == 0
 
-    def _group_lag(self) -> int:
+    def _group_lag(self, excluding: Collection[TopicPartition] = ()) -> int:
+        """Records the group has not committed on the topic's partitions, but `excluding`."""
         partitions = self.consumer.partitions_for_topic(self.config.topic) or set()
         parts = [TopicPartition(self.config.topic, p) for p in partitions]
+        parts = [tp for tp in parts if tp not in excluding]
         if not parts:
             return 0
         timeout_ms = self._timeout_ms()

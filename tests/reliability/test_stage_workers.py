@@ -12,6 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from flows.sources.base import Envelope
 from flows.sources.kafka import KafkaSource
 from schemas import RawArticle
 from tests.conftest import ROOT
@@ -105,4 +106,29 @@ def test_keep_alive_between_batches_loses_and_repeats_no_message(pipeline: Pipel
     finally:
         source.close()
     assert seen == [a.id for a in articles]
+    assert pipeline.lag() == 0
+
+
+@pytest.mark.timeout(180)  # a source that waits for its own commits never ends
+def test_until_idle_ends_at_the_end_of_its_partitions_before_their_last_commit(
+    pipeline: Pipeline,
+) -> None:
+    """The drain commits its last batches only after the source stops (batch k-1 is stored
+    while batch k is read). So `--until-idle` must judge its own partitions by what it has
+    read: a source that waited for their commits would wait for ever (seen in the scale-out
+    test, where a consumer's last full batch left the generator waiting on its own lag)."""
+    articles = make_articles(6, "idle")
+    pipeline.publish(articles)
+    source = KafkaSource(pipeline.config, max_wait=2.0, until_idle=True)
+    read: list[list[Envelope]] = []
+    try:
+        for batch in source.batches(3):
+            read.append(batch)  # nothing committed while reading, as in the drain's overlap
+        ended_uncommitted = pipeline.lag()
+        for batch in read:
+            source.commit(batch)
+    finally:
+        source.close()
+    assert [env.origin.key for batch in read for env in batch] == [a.id for a in articles]
+    assert ended_uncommitted == 6
     assert pipeline.lag() == 0
