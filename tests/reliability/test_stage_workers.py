@@ -37,27 +37,49 @@ def _busy(workers: list[psutil.Process], every: float = 0.3) -> psutil.Process |
     return None
 
 
+def _long(articles: list[RawArticle]) -> list[RawArticle]:
+    """The same articles, each about 1,400 words: a task of 8 takes seconds, not a fraction."""
+    return [
+        a.model_copy(update={"body": "\n\n".join(f"Part {k}. {a.body}" for k in range(20))})
+        for a in articles
+    ]
+
+
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
     pipeline: Pipeline, tmp_path: Path
 ) -> None:
-    # Enough articles that the run outlasts the kill on an idle machine too: 48 took 3.7 s there,
-    # and the worker seen busy had finished the last task before the signal landed.
-    articles = make_articles(240, "wkill")
+    # Long articles, so that a worker seen busy is still inside its task when the signal lands:
+    # with short ones (26 articles/s on an idle machine) the worker sampled busy had often just
+    # finished, and a worker killed between tasks has nothing to retry or report.
+    articles = _long(make_articles(96, "wkill"))
     pipeline.publish(articles)
     log = tmp_path / "consume.log"
     with pipeline.consumer_process("--until-idle", "--workers", "2", log=log, max_batch=16) as proc:
         consumer = psutil.Process(proc.pid)
         wait_for(lambda: len(_workers_of(consumer)) == 2, 120, "two stage workers")
         wait_for(lambda: bool(pipeline.keys("enriched/")), 300, "the first stored batch")
-        victim = None
-        deadline = time.monotonic() + 60
-        while victim is None and time.monotonic() < deadline and proc.poll() is None:
-            victim = _busy(_workers_of(consumer))
-        assert victim is not None, "no worker was busy: the run ended before the kill"
-        victim.kill()
+        first = _workers_of(consumer)  # loaded and working; a replacement is never killed
+        killed: list[int] = []
+
+        def reported() -> bool:
+            text = log.read_text(errors="replace")
+            return any(f"stage worker {pid} died (signal 9)" in text for pid in killed)
+
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline and len(killed) < len(first):
+            victim = _busy([p for p in first if p.pid not in killed])
+            if victim is None:
+                continue
+            victim.kill()
+            killed.append(victim.pid)
+            noticed_by = time.monotonic() + 5  # the pool sees a death at once; a log line follows
+            while not reported() and proc.poll() is None and time.monotonic() < noticed_by:
+                time.sleep(0.2)
+            if reported():
+                break
+        assert killed, "no worker was busy: the run ended before the kill"
         assert proc.wait(timeout=600) == 0, log.read_text()[-3000:]
-    output = log.read_text()
-    assert f"stage worker {victim.pid} died (signal 9)" in output
+    assert reported(), log.read_text()[-3000:]
     docs = pipeline.documents()
     assert sorted(d.id for d in docs) == sorted(a.id for a in articles)  # each once
     assert pipeline.dead_letters() == []
