@@ -213,7 +213,7 @@ def test_a_recall_extraction_covering_little_of_the_page_asks_for_a_second_opini
     import trafilatura
     from trafilatura.settings import Document
 
-    from workers.cleaning.html import _second_opinion_wanted, parse_html
+    from workers.cleaning.html import _body_chars, _second_opinion_wanted, parse_html
 
     paragraphs = "".join(
         f"<p>Paragraph {n}: the harbour board met again to weigh the ferry timetable.</p>"
@@ -223,7 +223,7 @@ def test_a_recall_extraction_covering_little_of_the_page_asks_for_a_second_opini
     assert tree is not None
     doc = trafilatura.bare_extraction(copy.deepcopy(tree), favor_recall=True)
     assert isinstance(doc, Document) and doc.body is not None
-    assert not _second_opinion_wanted(tree, doc)
+    assert not _second_opinion_wanted(tree, _body_chars(doc))
     for child in list(doc.body)[1:]:
         doc.body.remove(child)
-    assert _second_opinion_wanted(tree, doc)
+    assert _second_opinion_wanted(tree, _body_chars(doc))

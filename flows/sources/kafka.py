@@ -111,8 +111,11 @@ class KafkaSource(Source):
     def _group_lag(self, excluding: Collection[TopicPartition] = ()) -> int:
         """Records the group has not committed on the topic's partitions, but `excluding`."""
         partitions = self.consumer.partitions_for_topic(self.config.topic) or set()
-        parts = [TopicPartition(self.config.topic, p) for p in partitions]
-        parts = [tp for tp in parts if tp not in excluding]
+        parts = [
+            tp
+            for tp in (TopicPartition(self.config.topic, p) for p in partitions)
+            if tp not in excluding
+        ]
         if not parts:
             return 0
         timeout_ms = self._timeout_ms()

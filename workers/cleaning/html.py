@@ -151,17 +151,19 @@ SECOND_OPINION_SHARE = 0.3
 
 
 def _page_chars(tree: html.HtmlElement) -> int:
+    """Characters of the page's block text; a block nested in another (a p in a td) counts in
+    both, as it did when the share below was measured."""
     return sum(len(" ".join(el.text_content().split())) for el in tree.iter(*_PAGE_BLOCKS))
 
 
-def _second_opinion_wanted(tree: html.HtmlElement, doc: Document) -> bool:
+def _second_opinion_wanted(tree: html.HtmlElement, body_chars: int) -> bool:
     """Whether the recall extraction covers so little of the page that the balanced one may
     have found the article. trafilatura's recall focus sometimes stops at the first block of a
     page that is split into several containers (a recipe's intro without its steps, a guide's
     first section): on the dev pages it kept under a third of the text on every such page, so
     the second, balanced extraction runs only below that share (a quarter of pages) instead of
-    doubling the cost of all of them."""
-    return _body_chars(doc) < SECOND_OPINION_SHARE * _page_chars(tree)
+    doubling the cost of all of them. `body_chars`: the recall extraction's `_body_chars`."""
+    return body_chars < SECOND_OPINION_SHARE * _page_chars(tree)
 
 
 def extract_html(
@@ -179,9 +181,10 @@ def extract_html(
     key_points = _marked_key_points(tree)
     date_params = None if search_date else set_date_params(extensive=False)
     doc = _extraction(tree, url, date_params, recall=True, with_metadata=True)
-    if doc is not None and _second_opinion_wanted(tree, doc):
+    recall_chars = _body_chars(doc) if doc is not None else 0
+    if doc is not None and _second_opinion_wanted(tree, recall_chars):
         balanced = _extraction(tree, url, date_params, recall=False, with_metadata=False)
-        if balanced is not None and _body_chars(balanced) > BALANCED_WINS * _body_chars(doc):
+        if balanced is not None and _body_chars(balanced) > BALANCED_WINS * recall_chars:
             doc.body = balanced.body
     lines = block_lines(doc.body) if doc is not None and doc.body is not None else []
     if not lines:
