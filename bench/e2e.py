@@ -10,6 +10,7 @@ wait are outside.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import psutil
+from kafka.errors import KafkaError
 
 from flows.config import DEFAULT_MAX_BATCH, KafkaSettings, kafka_client_options
 from flows.produce import publish
@@ -239,8 +241,7 @@ def run_scenario(
             handle.close()
         for proc in procs:
             if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+                _kill_tree(proc)
         _delete_topics(config, [topic, f"{topic}.dlq"])
         delete_bucket(bucket)
     first = min(o["first"] for o in outputs if o["first"] is not None)
@@ -268,6 +269,21 @@ def run_scenario(
     }
 
 
+def _kill_tree(proc: subprocess.Popen[str]) -> None:
+    """A consumer that failed or hung, with its children: its stage workers end by themselves
+    once it is gone, but its temporary Prefect server does not, and would run on (and take CPU
+    from every later scenario) until the machine restarts."""
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    proc.kill()
+    proc.wait()
+    for child in children:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+
+
 def _tail(logs: list[IO[str]], chars: int = 3000) -> str:
     parts = []
     for log in logs:
@@ -291,7 +307,12 @@ def _await_group(config: KafkaSettings, group: str, members: int) -> None:
     deadline = time.monotonic() + GROUP_TIMEOUT_S
     try:
         while time.monotonic() < deadline:
-            info = admin.describe_groups([group]).get(group, {})
+            try:
+                info = admin.describe_groups([group]).get(group, {})
+            except KafkaError as exc:  # a fresh broker has no group coordinator for a while
+                if not exc.retriable:
+                    raise
+                info = {}
             if info.get("group_state") == "Stable" and len(info.get("members", [])) == members:
                 return
             time.sleep(0.1)
