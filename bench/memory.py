@@ -124,7 +124,8 @@ def run_memory(
     if isinstance(runner, PooledRunner):
         index_size: int | None = len(runner.duplicates)
     else:
-        index_size = len(cleaning.duplicates) if cleaning is not None else None
+        index = cleaning.duplicates if cleaning is not None else None
+        index_size = len(index) if index is not None else None
     result: dict[str, Any] = {
         "articles": done["articles"],
         "words": words,

@@ -40,7 +40,8 @@ from workers.decode import decode_raw_article
 from workers.pipeline import parse_scope, run_stage
 
 #: Builds the stages a worker runs, from the settings; named to the worker as 'module:function',
-#: so it must be a module-level function (flows.stages.build_stages in service, a test's own).
+#: so it must be a module-level function (flows.stages.build_worker_stages in service, a test's
+#: own).
 StageFactory = Callable[[StageSettings], tuple[Stage, ...]]
 
 

@@ -45,7 +45,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from flows.stage_worker import Failed, Outcome, StageFactory, WorkerInfo, resolve
-from flows.stages import build_stages
+from flows.stages import build_worker_stages
 from schemas import FailedStage, StageSettings
 
 logger = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ class WorkerPool:
         workers: int,
         settings: StageSettings,
         timeout: float = DEFAULT_ARTICLE_TIMEOUT,
-        stage_factory: StageFactory = build_stages,
+        stage_factory: StageFactory = build_worker_stages,
         chunk: int = DEFAULT_CHUNK,
         max_articles: int | None = None,
     ) -> None:

@@ -248,3 +248,19 @@ def test_a_worker_ends_soon_after_its_pool_process_is_killed_even_mid_task() -> 
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_workers_leave_near_duplicates_to_their_consumer() -> None:
+    """A worker sees only its slices of the stream, so its cleaning keeps no duplicate index (a
+    fifth of the cleaning's CPU); the in-process stages, which see every article, mark the copy."""
+    from flows.stages import build_worker_stages
+
+    original = RawArticle.model_validate_json(_payloads(1, "copy")[0])
+    copy = original.model_copy(update={"id": "copy-of-" + original.id})
+    # build_stages.__wrapped__: fresh stages, not the cached ones other tests' articles went into
+    for factory, expected in ((build_stages.__wrapped__, original.id), (build_worker_stages, None)):
+        cleaning = factory(SETTINGS)[0]
+        items = [WorkItem(raw=original), WorkItem(raw=copy)]
+        cleaning(items)
+        assert items[1].cleaned is not None
+        assert items[1].cleaned.duplicate_of == expected
