@@ -21,6 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import psutil
 from kafka.errors import KafkaError
@@ -55,14 +56,19 @@ def process_cpu_seconds(proc: psutil.Process) -> float:
 
 @dataclass
 class RssSampler:
-    """Peak resident memory of each process, sampled from outside every `interval` seconds."""
+    """Peak resident memory of each process, sampled from outside every `interval` seconds, and
+    the CPU seconds each kind of process has used, as a timeline (`cpu_between`)."""
 
     pids: list[int]
     interval: float = 0.2
+    #: Other processes whose CPU is followed by name (the local broker and store, when found).
+    services: dict[str, int] = field(default_factory=dict)
     peaks: dict[int, int] = field(default_factory=dict)
-    #: CPU seconds used during the run: the consumers, their stage workers, and their other
+    #: CPU seconds used from start to stop: the consumers, their stage workers, and their other
     #: children (Prefect's temporary server).
     cpu: dict[str, float] = field(default_factory=dict)
+    #: (epoch seconds, CPU seconds used so far by each kind, services included).
+    timeline: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     #: Peak resident memory of any one stage worker.
     worker_peak: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -75,6 +81,8 @@ class RssSampler:
         for proc in procs:
             for p in [proc, *proc.children(recursive=True)]:
                 start[p.pid] = process_cpu_seconds(p)
+        services = _processes(self.services)
+        service_start = {name: process_cpu_seconds(p) for name, p in services.items()}
         while not self._stop.is_set():
             for proc in procs:
                 try:
@@ -92,10 +100,31 @@ class RssSampler:
                 except psutil.Error:
                     continue
                 self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
+            used: dict[str, float] = {}
+            for pid, (kind, seconds) in latest.items():
+                used[kind] = used.get(kind, 0.0) + seconds - start.get(pid, 0.0)
+            for name, service in services.items():
+                with contextlib.suppress(psutil.Error):
+                    used[name] = process_cpu_seconds(service) - service_start[name]
+            self.timeline.append((time.time(), used))
             self._stop.wait(self.interval)
-        for pid, (kind, seconds) in latest.items():
-            used = seconds - start.get(pid, 0.0)
-            self.cpu[kind] = round(self.cpu.get(kind, 0.0) + used, 2)
+        if self.timeline:
+            final = self.timeline[-1][1]
+            self.cpu = {k: round(v, 2) for k, v in final.items() if k not in services}
+
+    def cpu_between(self, first: float, last: float) -> dict[str, float]:
+        """CPU seconds each kind used between two epoch times (read off the timeline, linearly
+        between samples): the run itself, without the group join before it and the idle wait
+        after it, which `cpu` includes."""
+        if not self.timeline:
+            return {}
+        kinds = set().union(*(used for _, used in self.timeline))
+        return {
+            kind: round(
+                max(0.0, _at(self.timeline, last, kind) - _at(self.timeline, first, kind)), 2
+            )
+            for kind in sorted(kinds)
+        }
 
     def __enter__(self) -> RssSampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -105,6 +134,43 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _at(timeline: list[tuple[float, dict[str, float]]], when: float, kind: str) -> float:
+    """One kind's CPU seconds at `when`, interpolated between the samples around it."""
+    before = [(t, used.get(kind, 0.0)) for t, used in timeline if t <= when]
+    after = [(t, used.get(kind, 0.0)) for t, used in timeline if t > when]
+    if not before:
+        return after[0][1]
+    if not after:
+        return before[-1][1]
+    (t0, v0), (t1, v1) = before[-1], after[0]
+    return v0 + (v1 - v0) * (when - t0) / (t1 - t0)
+
+
+def _processes(pids: dict[str, int]) -> dict[str, psutil.Process]:
+    found: dict[str, psutil.Process] = {}
+    for name, pid in pids.items():
+        with contextlib.suppress(psutil.Error):
+            found[name] = psutil.Process(pid)
+    return found
+
+
+def local_listener(address: str) -> psutil.Process | None:
+    """The process listening on `address` (host:port, or a URL as a client resolved it) when
+    that address is on this machine: how the bench follows the dev broker's and store's CPU
+    without knowing what they are. None for a remote service, or when the owner cannot be seen."""
+    parts = urlsplit(address if "//" in address else f"//{address}")
+    if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+        return None
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
+                return psutil.Process(conn.pid) if conn.pid else None
+    except (psutil.Error, OSError, ValueError):
+        return None
+    return None
 
 
 def _kind(child: psutil.Process) -> str:
@@ -222,7 +288,7 @@ def run_scenario(
         try:
             for proc in procs:
                 _await_ready(proc)
-            with RssSampler([p.pid for p in procs]) as rss:
+            with RssSampler([p.pid for p in procs], services=_local_services(config)) as rss:
                 for proc in procs:
                     assert proc.stdin is not None
                     proc.stdin.write("go\n")
@@ -266,6 +332,9 @@ def run_scenario(
         "worker_peak_rss_mb": round(rss.worker_peak / 2**20, 1) if rss.worker_peak else None,
         # From "go" to exit, so it includes the group join and the final idle check.
         "cpu_seconds": rss.cpu,
+        # From the first message received to the last commit: the run alone, and the local
+        # broker's and store's CPU beside ours where they run on this machine.
+        "cpu_seconds_in_run": rss.cpu_between(first, last),
     }
 
 
@@ -282,6 +351,17 @@ def _kill_tree(proc: subprocess.Popen[str]) -> None:
     for child in children:
         with contextlib.suppress(psutil.NoSuchProcess):
             child.kill()
+
+
+def _local_services(config: KafkaSettings) -> dict[str, int]:
+    """The broker's and the object store's processes, where they listen on this machine."""
+    from flows.sinks.s3 import make_s3_client
+
+    found = {
+        "broker": local_listener(config.bootstrap_servers.split(",")[0].strip()),
+        "store": local_listener(make_s3_client().meta.endpoint_url or ""),
+    }
+    return {name: proc.pid for name, proc in found.items() if proc is not None}
 
 
 def _tail(logs: list[IO[str]], chars: int = 3000) -> str:

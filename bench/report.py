@@ -31,6 +31,8 @@ TARGETS = {
 }
 #: At most this share of the CPU time per article goes to anything but the parse.
 MAX_NON_PARSE_SHARE = 0.10
+#: Processes the e2e bench follows beside the consumer's own (bench.e2e._local_services).
+SERVICES = ("broker", "store")
 
 
 def machine() -> dict[str, Any]:
@@ -125,22 +127,28 @@ def run_bench(
                     ratios[f"e2e_{n}_processes_vs_1_workers_{w}"] = _ratio(rate(n, w), rate(1, w))
         ratios["e2e_workers_2_vs_workers_1"] = _ratio(rate(1, 2), rate(1, 1))
         # What is not the parse, two ways. CPU: of all the CPU the consumer, its workers and its
-        # Prefect server used in the run, the share beyond what nlp.pipe alone used for the same
-        # texts (load-independent; the broker's and the store's own CPU are not counted). Wall:
-        # 1 - the e2e rate over the NLP-only rate (both on one worker: one core parsing).
+        # Prefect server used from the first message received to the last commit, the share
+        # beyond what nlp.pipe alone used for the same texts; the same with the local broker's
+        # and store's CPU added, where they run here. Wall: 1 - the e2e rate over the NLP-only
+        # rate (both on one worker: one core parsing).
         first = e2e.get(_key(1, workers[0]))
         if first is not None:
-            used = sum(first["cpu_seconds"].values())
+            in_run = first["cpu_seconds_in_run"]
+            ours = sum(v for k, v in in_run.items() if k not in SERVICES)
+            everything = sum(in_run.values())
             parse = stages["nlp_only"]["cpu_seconds"]
             report["non_parse_share"] = {
                 "scenario": _key(1, workers[0]),
-                "cpu": round(1 - parse / used, 3) if used else None,
+                "cpu": round(1 - parse / ours, 3) if ours else None,
+                "cpu_with_services": round(1 - parse / everything, 3)
+                if everything > ours
+                else None,
                 "wall": round(1 - rate(1, workers[0]) / nlp_rate, 3)
                 if rate(1, workers[0]) and nlp_rate
                 else None,
-                "cpu_seconds_used": round(used, 2),
+                "cpu_seconds_in_run": in_run,
                 "cpu_seconds_nlp_only": parse,
-                "target": f"<= {MAX_NON_PARSE_SHARE}",
+                "target": f"<= {MAX_NON_PARSE_SHARE} (cpu)",
             }
         report["targets"] = _targets(ratios, report.get("non_parse_share"))
     report["ratios"] = ratios
@@ -158,7 +166,9 @@ def run_bench(
         "each such scenario runs `runs` times, interleaved, and the median run is reported. "
         "nlp_only is the mean of a run just before and one just after the parsing stages. "
         "non_parse_share.cpu: 1 - nlp_only CPU seconds / CPU seconds of the consumer, its stage "
-        "workers and its Prefect server during the run (workers = the first --workers value). "
+        "workers and its Prefect server from the first message received to the last commit "
+        "(workers = the first --workers value); cpu_with_services adds the local broker's and "
+        "store's CPU over the same time. cpu_seconds (per scenario) runs from go to exit. "
         "transport_only: the same with "
         "NEWSFLOW_STAGES=cleaning (cleaning cannot be switched off), 1 process and the largest "
         "process count (no target: withdrawn by issue 17). store_ceiling: PUTs/s the "

@@ -13,36 +13,15 @@ import os
 import time
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 import psutil
 
-from bench.e2e import delete_bucket, process_cpu_seconds
+from bench.e2e import delete_bucket, local_listener, process_cpu_seconds
 from flows.sinks.documents import ObjectWriter
 from flows.sinks.s3 import S3Store, make_s3_client
 from schemas import RawArticle
 
 OBJECTS_PER_ARTICLE = 2  # raw/ and enriched/ (dead letters aside)
-
-
-def local_store_process(endpoint: str) -> psutil.Process | None:
-    """The process serving the S3 `endpoint` (as the client resolved it), when that endpoint is on
-    this machine.
-
-    Its CPU per PUT says how many articles per second the store could take even if it had every
-    core here to itself. None for a remote store, or when the owner cannot be seen.
-    """
-    parts = urlsplit(endpoint)
-    if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
-        return None
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        for conn in psutil.net_connections(kind="tcp"):
-            if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
-                return psutil.Process(conn.pid) if conn.pid else None
-    except (psutil.Error, OSError):
-        return None
-    return None
 
 
 def _cpu_seconds(proc: psutil.Process | None) -> float | None:
@@ -65,7 +44,7 @@ def measure_store_ceiling(articles: list[RawArticle], puts: int = 1000) -> dict[
     objects = [(f"probe/{i}.json", bodies[i % len(bodies)]) for i in range(puts)]
     try:
         sink.put_all(objects[:50])  # connections, credentials, the bucket's first volumes
-        server = local_store_process(client.meta.endpoint_url)
+        server = local_listener(client.meta.endpoint_url)
         server_cpu = _cpu_seconds(server)
         wall, cpu = time.perf_counter(), time.process_time()
         sink.put_all(objects)

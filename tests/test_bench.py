@@ -124,3 +124,19 @@ def test_median_run_is_the_middle_rate_with_every_rate_listed() -> None:
     assert chosen["n"] == 1
     assert chosen["runs_articles_per_s"] == [9.0, 8.0, 10.0]
     assert median_run(runs[:2])["n"] == 2  # the lower middle of an even count
+
+
+def test_cpu_between_reads_the_run_off_the_timeline() -> None:
+    """The CPU a kind used between two moments, interpolated between samples: the run alone,
+    without the group join before it or the idle wait after it."""
+    from bench.e2e import RssSampler
+
+    sampler = RssSampler(pids=[])
+    sampler.timeline = [
+        (100.0, {"consumer": 0.0, "workers": 0.0}),
+        (110.0, {"consumer": 1.0, "workers": 10.0}),
+        (120.0, {"consumer": 1.5, "workers": 19.0, "broker": 2.0}),
+    ]
+    assert sampler.cpu_between(105.0, 115.0) == {"broker": 1.0, "consumer": 0.75, "workers": 9.5}
+    # Outside the samples, the nearest one holds.
+    assert sampler.cpu_between(90.0, 130.0) == {"broker": 2.0, "consumer": 1.5, "workers": 19.0}

@@ -42,4 +42,10 @@ def test_a_scenario_with_a_stage_worker_counts_the_worker(services_env) -> None:
     assert result["workers"] == 1
     assert result["worker_peak_rss_mb"] > 100  # a worker holds the spaCy model
     assert result["cpu_seconds"]["workers"] > 0
+    # The run alone (first message to last commit) used less than go-to-exit, which adds the
+    # group join and the idle wait; the local broker and store are followed beside it.
+    in_run = result["cpu_seconds_in_run"]
+    assert 0 < in_run["workers"] <= result["cpu_seconds"]["workers"]
+    assert 0 < in_run["consumer"] < result["cpu_seconds"]["consumer"]
+    assert in_run["broker"] > 0 and in_run["store"] > 0
     assert set(result["stage_seconds"]) >= {"decode", "cleaning", "entities", "quotes", "store"}
