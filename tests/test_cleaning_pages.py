@@ -189,6 +189,16 @@ def test_back_matter_ends_an_extracted_article() -> None:
     assert "Journal of Ports" not in article.text and "References" not in article.text
 
 
+def test_long_run_on_block_closing_an_extraction_is_content_not_a_heading() -> None:
+    """A trailing block too long for a heading (an index flattened into one paragraph) stays."""
+    index = " - ".join(f"Part {n} harbour ferry timetables pages {n}0-{n}9" for n in range(1, 7))
+    page = f"<article><p>{PROSE}</p><p>{index}</p></article>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert "Part 6 harbour ferry timetables" in article.text
+    short = f"<article><p>{PROSE}</p><p>Harbour ferry timetables</p></article>"
+    assert "timetables" not in clean_article(_html(short)).text
+
+
 def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:
     """C0 control characters (as broken CMS exports and mis-decoded feeds carry) are legal in
     the HTML parser's tree but not in the XML trafilatura writes back: the page is cleaned, its

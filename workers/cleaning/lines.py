@@ -177,6 +177,11 @@ def _is_prose(line: Line, stop_words: frozenset[str]) -> bool:
 #: longer blocks were two-thirds article sentences ("sign up for automated savings").
 HTML_CTA_MAX_WORDS = 14
 
+#: The longest block of extracted HTML the trailing-heading rule treats as a heading. Longer
+#: blocks without a full stop are run-on content (a section index, a list flattened into one
+#: paragraph), which on wcxb-dev was article text when it closed the extraction.
+HTML_HEADING_MAX_WORDS = 30
+
 
 def _base_kind(line: Line, stop_words: frozenset[str], html: bool = False) -> Kind:
     text = line.text
@@ -311,10 +316,16 @@ def classify(
                 line.kind = Kind.BODY  # a short list item inside the body is content
 
     # A provisional heading stays only if body text follows it; trailing ones are page furniture.
+    # In extracted HTML a block longer than any heading is not one: a run-on line with no full
+    # stop (an index of sections, a list flattened into one paragraph) is content, not furniture.
     kept_after = [False] * (len(lines) + 1)
     for k in range(len(lines) - 1, -1, -1):
         kept_after[k] = kept_after[k + 1] or lines[k].kind is Kind.BODY
     for k, line in enumerate(lines):
-        if line.kind is Kind.HEADING and not kept_after[k + 1]:
+        if (
+            line.kind is Kind.HEADING
+            and not kept_after[k + 1]
+            and (line_breaks_mean_blocks or line.n_words <= HTML_HEADING_MAX_WORDS)
+        ):
             line.kind = Kind.BOILERPLATE
     return list(lines)
