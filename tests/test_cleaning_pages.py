@@ -199,6 +199,18 @@ def test_long_run_on_block_closing_an_extraction_is_content_not_a_heading() -> N
     assert "timetables" not in clean_article(_html(short)).text
 
 
+@pytest.mark.parametrize("suffix", [" | Harbour Gazette", " - Local news - Harbour Gazette"])
+def test_headline_under_a_site_suffixed_page_title_is_the_title(suffix: str) -> None:
+    page = (
+        f"<html><head><title>Council approves harbour budget{suffix}</title></head><body>"
+        f"<article><h1>Council approves harbour budget</h1><p>{PROSE}</p></article></body></html>"
+    )
+    raw = RawArticle(id="p", body=page, content_type="text/html")
+    article = clean_article(raw)
+    assert not article.text.startswith("Council approves")
+    assert article.text.startswith("The council approved")
+
+
 def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:
     """C0 control characters (as broken CMS exports and mis-decoded feeds carry) are legal in
     the HTML parser's tree but not in the XML trafilatura writes back: the page is cleaned, its

@@ -50,15 +50,32 @@ def assemble(blocks: list[str]) -> Assembled:
     return Assembled(PARAGRAPH_SEPARATOR.join(parts), spans)
 
 
+#: A site name or section appended to a page's <title>: "Headline | Site", "Headline - Site".
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|–—·»]{1,80}$")
+
+
+def _title_forms(title: str) -> set[str]:
+    """The folded title, and the title without the site names a page's <title> appends to
+    the headline (up to two, "Headline - Section | Site"); the page prints only the headline."""
+    forms = {_fold(title)}
+    for _ in range(2):
+        stripped = _TITLE_SUFFIX.sub("", title)
+        if stripped == title or len(stripped.split()) < 3:
+            break
+        title = stripped
+        forms.add(_fold(title))
+    return forms
+
+
 def _take_title(lines: list[Line], title: str | None) -> str | None:
     """Mark the title line so it is not kept as body. A known title is matched among the first
     kept lines; with none known, the first kept line before the body is the title when it is a
     heading or a short unquoted line (a feed's first line is its headline)."""
     kept = [line for line in lines if line.kind.kept or line.kind is Kind.HIGHLIGHT][:4]
     if title:
-        folded = _fold(title)
+        names = _title_forms(title)
         for k, line in enumerate(kept):
-            if _fold(line.text) == folded:
+            if _fold(line.text) in names:
                 line.kind = Kind.TITLE
                 for kicker in kept[:k]:  # a section label printed above the headline
                     if kicker.kind is Kind.HEADING and kicker.n_words <= 4:
