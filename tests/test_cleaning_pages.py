@@ -211,6 +211,24 @@ def test_headline_under_a_site_suffixed_page_title_is_the_title(suffix: str) -> 
     assert article.text.startswith("The council approved")
 
 
+def test_author_box_closing_an_extracted_article_goes() -> None:
+    bio = (
+        "Jane Roe is a freelance writer based in the north who covers transport, ports and local "
+        "government. Her work has appeared in several regional papers over the past ten years, "
+        "and she has reported on harbour budgets since the first ferry strike. " * 2
+    )
+    page = f"<article><p>{PROSE}</p><p>{bio}</p></article>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert article.text.startswith("The council approved")
+    assert "freelance writer" not in article.text
+    # the same sentence form opening the article is about its subject, and stays
+    about = "Jane Roe is the owner of the harbour ferry company that won the contract. "
+    paragraphs = "".join(f"<p>Paragraph {n}. {PROSE}</p>" for n in range(4))
+    page = f"<article><p>{about * 3}</p>{paragraphs}</article>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert "owner of the harbour ferry company" in article.text
+
+
 def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:
     """C0 control characters (as broken CMS exports and mis-decoded feeds carry) are legal in
     the HTML parser's tree but not in the XML trafilatura writes back: the page is cleaned, its

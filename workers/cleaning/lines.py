@@ -71,6 +71,18 @@ _AUTHOR_BIO = re.compile(
     r"(?:reporter|correspondent|writer|editor|columnist|journalist|contributor)\b",
 )
 
+#: The author box that closes a web article: "Jane Doe is a freelance writer based in ...",
+#: "John Roe is the founder of ...". Any length, but only among the last lines of an extraction
+#: (see TAIL_BIO_LINES): inside an article the same form introduces the people it is about.
+_TAIL_BIO = re.compile(
+    r"^(?:about\s+the\s+author\s*[:.\-–—]\s*)?"
+    r"[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s+(?:is|was|has\s+been)\s+(?:an?|the)\s+"
+    r"(?:[\w,'’-]+\s+){0,4}(?:reporter|correspondent|writer|editor|columnist|journalist"
+    r"|contributor|author|founder|co-founder|owner|photographer|blogger|freelancer)s?\b",
+)
+#: How many of the last kept lines of an extraction are searched for an author box.
+TAIL_BIO_LINES = 3
+
 
 @dataclass(slots=True)
 class Line:
@@ -314,6 +326,13 @@ def classify(
                 line.kind = Kind.HIGHLIGHT
             elif line.kind is Kind.HEADING:
                 line.kind = Kind.BODY  # a short list item inside the body is content
+
+    # The author box closing an extracted web page is not the article.
+    if not line_breaks_mean_blocks:
+        tail = [line for line in lines if line.kind.kept][-TAIL_BIO_LINES:]
+        for line in tail:
+            if _TAIL_BIO.match(line.text) and not has_quote(line.text):
+                line.kind = Kind.BOILERPLATE
 
     # A provisional heading stays only if body text follows it; trailing ones are page furniture.
     # In extracted HTML a block longer than any heading is not one: a run-on line with no full
