@@ -229,6 +229,23 @@ def test_author_box_closing_an_extracted_article_goes() -> None:
     assert "owner of the harbour ferry company" in article.text
 
 
+def test_teasers_under_a_read_next_header_at_the_end_go() -> None:
+    teasers = "".join(
+        f"<h3>Ferry route {n} reopens</h3><p>The route to the island reopened this week after "
+        f"repairs to the pier.</p>"
+        for n in range(2)
+    )
+    body = "".join(f"<p>{PROSE}Paragraph {n}.</p>" for n in range(4))
+    page = f"<article>{body}<h2>Read next</h2>{teasers}</article>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert article.text.startswith("The council approved")
+    assert "pier" not in article.text and "Read next" not in article.text
+    # a header followed by most of the text is a section of the article: nothing is cut
+    page = f"<article><p>{PROSE}</p><h2>Related reading</h2>{body}</article>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert "Paragraph 3." in article.text and article.text.count("The council approved") == 20
+
+
 def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:
     """C0 control characters (as broken CMS exports and mis-decoded feeds carry) are legal in
     the HTML parser's tree but not in the XML trafilatura writes back: the page is cleaned, its

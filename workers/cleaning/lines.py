@@ -237,6 +237,26 @@ def _base_kind(line: Line, stop_words: frozenset[str], html: bool = False) -> Ki
     return Kind.BODY
 
 
+#: A "read next" header ends the article only when what follows it is at most this share of the
+#: kept words: teasers are the short end of a page, and a header followed by most of the text is
+#: a section of the article (a guide's list of recommended reads, a related-topics section).
+NEXT_READS_MAX_SHARE = 0.15
+
+
+def _cut_next_reads(lines: Sequence[Line]) -> None:
+    """In extracted HTML, the teasers under a "read next" header at the end of the page go."""
+    total = sum(line.n_words for line in lines if line.kind is Kind.BODY)
+    seen_body = False
+    for k, line in enumerate(lines):
+        if seen_body and line.n_words <= 12 and phrases.NEXT_READS_HEADER.match(line.text):
+            rest = sum(ln.n_words for ln in lines[k + 1 :] if ln.kind is Kind.BODY)
+            if rest <= NEXT_READS_MAX_SHARE * total:
+                for ln in lines[k:]:
+                    ln.kind = Kind.BOILERPLATE
+                return
+        seen_body = seen_body or line.kind is Kind.BODY
+
+
 def classify(
     lines: Sequence[Line], stop_words: frozenset[str], line_breaks_mean_blocks: bool = True
 ) -> list[Line]:
@@ -266,6 +286,8 @@ def classify(
                 rest.kind = Kind.BOILERPLATE
             break
         seen_body = seen_body or line.kind is Kind.BODY
+    if not line_breaks_mean_blocks:
+        _cut_next_reads(lines)
 
     # A credit line makes the line directly above it (same block) a caption.
     for i, line in enumerate(lines):
