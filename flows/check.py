@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flows.config import KafkaSettings
 from flows.failures import ServiceFailure, Step
+
+if TYPE_CHECKING:
+    from prefect.states import State
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +77,15 @@ def require_ready(
     failure = first_failure(config, sink, topic, consumer)
     if failure is not None:
         raise failure
+
+
+def ended_by(failure: ServiceFailure) -> State[Any]:
+    """What a flow returns when its start-up check fails: the failure's one line, logged as an
+    error, and a Failed state that carries the failure itself, so a caller of the flow function
+    (the CLI) still gets it raised as it is. Raised from the flow instead, Prefect would log its
+    traceback in the run's log, burying the line that says which setting to check."""
+    from prefect.logging import get_run_logger
+    from prefect.states import Failed
+
+    get_run_logger().error("%s", failure.line())
+    return Failed(message=failure.line(), data=failure)

@@ -1,7 +1,7 @@
 """The `newsflow` command. Errors in what the user typed end in one line and exit code 2.
 
-The environment is read once, before the command runs (`Settings`, flows.config), and what a
-command needs from it is passed down from there.
+The environment is read once, when the command starts (`Settings`, flows.config; not for
+`--help`), and what a command needs from it is passed down from there.
 """
 
 from __future__ import annotations
@@ -52,17 +52,16 @@ def _one_line(exc: ValidationError) -> str:
     )
 
 
-@app.callback()
-def _read_settings(ctx: typer.Context) -> None:
-    """Reads the environment once for whichever command runs."""
-    try:
-        ctx.obj = Settings()
-    except ValidationError as exc:
-        fail(f"bad setting in the environment: {_one_line(exc)}")
-
-
 def settings_of(ctx: typer.Context) -> Settings:
-    settings = ctx.obj
+    """The environment, read once, when the command that runs first asks for it: a bad setting
+    ends that command in one line, and `--help` of any command still works."""
+    root = ctx.find_root()
+    if root.obj is None:
+        try:
+            root.obj = Settings()
+        except ValidationError as exc:
+            fail(f"bad setting in the environment: {_one_line(exc)}")
+    settings = root.obj
     assert isinstance(settings, Settings)
     return settings
 
@@ -213,6 +212,9 @@ def consume(
             raise
         # Stopped in the middle of an outage: what was not stored was not committed either.
         fail(f"stopped during {type(exc).__name__}; uncommitted batches will be read again", 143)
+    # Called as a function, the flow raises the failure its Failed state carries (flows.check.
+    # ended_by): a State is only what a deployment's run records.
+    assert isinstance(result, dict)
     typer.echo(result["summary"])
 
 

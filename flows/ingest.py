@@ -6,9 +6,10 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
 from flows.artifacts import publish_run_report
-from flows.check import require_ready
+from flows.check import ended_by, require_ready
 from flows.config import (
     DEFAULT_MAX_BATCH,
     DEFAULT_MAX_WAIT_S,
@@ -19,7 +20,7 @@ from flows.config import (
     Settings,
     Workers,
 )
-from flows.failures import is_transient
+from flows.failures import ServiceFailure, is_transient
 from flows.retries import TRANSIENT_RETRIES
 from flows.runner import stage_runner
 from flows.shutdown import STOP
@@ -86,7 +87,7 @@ def ingest(
     max_batches: MaxBatches | None = None,
     settings: StageSettings | None = None,
     workers: Workers | None = None,
-) -> dict[str, object]:
+) -> dict[str, object] | State[Any]:
     """Drain the raw topic in micro-batches; commit each batch only after it is stored.
 
     A deployment's run starts here with its parameters alone, so this is where the environment
@@ -95,7 +96,10 @@ def ingest(
     sink = sink or environment.default_sink
     # Before any article is read (and before the stages load): a wrong setting fails the run at
     # once with its one line, instead of holding the run's concurrency slot through retries.
-    require_ready(environment.kafka, sink, environment.kafka.topic, consumer=True)
+    try:
+        require_ready(environment.kafka, sink, environment.kafka.topic, consumer=True)
+    except ServiceFailure as failure:
+        return ended_by(failure)
     stage_settings = settings or environment.stages
     document_sink = open_sink(sink)
     with stage_runner(stage_settings, workers, environment) as stages:

@@ -97,3 +97,16 @@ def test_bad_arguments_end_in_one_clear_line(args: list[str], message: str) -> N
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_bad_setting_stops_a_command_in_one_line_but_not_its_help(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSFLOW_WORKERS", "many")
+    helped = runner.invoke(app, ["run", "--help"])
+    assert helped.exit_code == 0, helped.output
+    assert "--workers" in helped.output
+    ran = runner.invoke(app, ["run", "--source", str(SEEDS), "--sink", str(tmp_path / "out")])
+    assert ran.exit_code == 2
+    assert "bad setting in the environment: NEWSFLOW_WORKERS" in ran.output
+    assert not (tmp_path / "out").exists()
