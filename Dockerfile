@@ -1,7 +1,8 @@
 # The newsflow image: docker-compose.yml runs the work-pool workers (`prefect worker start --pool
 # newsflow`) and the deploy step (`prefect deploy --all`, from prefect.yaml) from it; its default
 # command serves the deployments without a work pool. Runtime dependencies only, held to the
-# versions in requirements.lock.
+# versions in requirements.lock. The tooling (evaluation/, bench/: `newsflow eval`, `newsflow bench`) is
+# left out; those commands say so in one line.
 FROM python:3.11.7-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

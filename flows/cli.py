@@ -257,6 +257,16 @@ def check(
     raise typer.Exit(code)
 
 
+def _tooling_missing(command: str, exc: ModuleNotFoundError) -> str:
+    """`eval` and `bench` are the project's tooling, not the runtime: the Docker image leaves
+    their packages (evaluation/, bench/) and the tools extra out."""
+    return (
+        f"newsflow {command} needs the project's tooling (the evaluation/ and bench/ packages "
+        f"and the tools extra, as a source checkout's `make install` sets up); this "
+        f"installation has the runtime only: {exc}"
+    )
+
+
 @app.command("eval")
 def evaluate(
     ctx: typer.Context,
@@ -272,7 +282,10 @@ def evaluate(
         fail(f"unknown stage {stage!r}; choose clean, entities or quotes")
     if not gold.exists():
         fail(f"{gold}: no such gold file or folder")
-    module = importlib.import_module(f"evaluation.{stage}")
+    try:
+        module = importlib.import_module(f"evaluation.{stage}")
+    except ModuleNotFoundError as exc:
+        fail(_tooling_missing("eval", exc))
     scores = module.evaluate(gold, settings_of(ctx).stages)
     typer.echo(json.dumps(scores, indent=2, sort_keys=False))
 
@@ -395,7 +408,7 @@ def bench(
     try:
         from bench.cli import bench_command, codecs_command
     except ModuleNotFoundError as exc:
-        fail(f"newsflow bench needs the tools extra (pip install 'newsflow[tools]'): {exc}")
+        fail(_tooling_missing("bench", exc))
 
     try:
         if codecs:

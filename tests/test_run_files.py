@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,18 @@ def test_a_bad_setting_stops_a_command_in_one_line_but_not_its_help(
     assert ran.exit_code == 2
     assert "bad setting in the environment: NEWSFLOW_WORKERS" in ran.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "package"),
+    [(["eval", "clean", "--gold", "."], "evaluation.clean"), (["bench"], "bench.cli")],
+)
+def test_tooling_commands_say_what_a_runtime_only_install_lacks(
+    command: list[str], package: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Docker image installs the runtime only: `eval` and `bench` say so in one line."""
+    monkeypatch.setitem(sys.modules, package, None)  # importing it now fails as if not installed
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert "needs the project's tooling" in result.output
+    assert "Traceback" not in result.output
