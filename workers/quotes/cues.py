@@ -11,8 +11,8 @@ clausal complement is reported speech ("she *said* that …"). Verbs of thinking
 
 from __future__ import annotations
 
-#: Lemmas of verbs that report speech or writing.
-REPORTING_LEMMAS: frozenset[str] = frozenset(
+#: Verbs that news prose most often uses to report speech or writing.
+_COMMON: frozenset[str] = frozenset(
     {
         "say",
         "tell",
@@ -88,15 +88,16 @@ REPORTING_LEMMAS: frozenset[str] = frozenset(
         "threaten",
         "advise",
         "charge",
-        # Levin (1993), English Verb Classes and Alternations, verbs of communication (37) and
-        # of nonverbal expression used for speech (40.2): the members news uses as a cue
-        # 37.1 transfer of a message ("the letter reads")
-        "read",
-        "quote",
-        "cite",
-        "recite",
-        "dictate",
-        # 37.3 manner of speaking
+    }
+)
+
+# Levin (1993), English Verb Classes and Alternations, verbs of communication (37) and of
+# nonverbal expression used for speech (40.2): the members news uses as a cue.
+#: 37.1 transfer of a message ("the letter reads")
+_TRANSFER = frozenset({"read", "quote", "cite", "recite", "dictate"})
+#: 37.3 manner of speaking
+_MANNER = frozenset(
+    {
         "yell",
         "scream",
         "snap",
@@ -108,41 +109,26 @@ REPORTING_LEMMAS: frozenset[str] = frozenset(
         "bellow",
         "stammer",
         "sing",
-        # 37.4 instrument of communication
-        "email",
-        "text",
-        "phone",
-        "telephone",
-        # 37.7 say verbs
-        "mention",
-        "relate",
-        "repeat",
-        "confess",
-        "confide",
-        "hint",
-        "divulge",
-        "articulate",
-        "blurt",
-        # 37.8 complain verbs
-        "brag",
-        "gripe",
-        "whine",
-        "moan",
-        # 37.9 advise verbs
-        "admonish",
-        "alert",
-        "counsel",
-        "instruct",
-        # 60 order verbs that take speech
-        "demand",
-        "order",
-        "command",
-        # 40.2 nonverbal expression
-        "scoff",
-        "sneer",
-        "sigh",
-        "laugh",
     }
+)
+#: 37.4 instrument of communication
+_INSTRUMENT = frozenset({"email", "text", "phone", "telephone"})
+#: 37.7 say verbs
+_SAY = frozenset(
+    {"mention", "relate", "repeat", "confess", "confide", "hint", "divulge", "articulate", "blurt"}
+)
+#: 37.8 complain verbs
+_COMPLAIN = frozenset({"brag", "gripe", "whine", "moan"})
+#: 37.9 advise verbs
+_ADVISE = frozenset({"admonish", "alert", "counsel", "instruct"})
+#: 60 order verbs that take speech
+_ORDER = frozenset({"demand", "order", "command"})
+#: 40.2 nonverbal expression
+_NONVERBAL = frozenset({"scoff", "sneer", "sigh", "laugh"})
+
+#: Lemmas of verbs that report speech or writing.
+REPORTING_LEMMAS: frozenset[str] = (
+    _COMMON | _TRANSFER | _MANNER | _INSTRUMENT | _SAY | _COMPLAIN | _ADVISE | _ORDER | _NONVERBAL
 )
 
 #: Verbs that characterise with someone's words ('called the plan “a disaster”'): members of
@@ -152,71 +138,45 @@ NAMING_LEMMAS: frozenset[str] = frozenset(
     {"call", "label", "brand", "describe", "characterize", "characterise", "portray", "decry"}
 )
 
-#: Lemmas whose `ccomp` is reported content ("X said (that) …"). Narrower than the above:
-#: "continue", "point" and "ask" do not take a reported clause in news prose, nor do verbs of
-#: manner or of nonverbal expression, nor orders.
-INDIRECT_LEMMAS: frozenset[str] = REPORTING_LEMMAS - {
-    "read",
-    "quote",
-    "cite",
-    "recite",
-    "dictate",
-    "yell",
-    "scream",
-    "snap",
-    "growl",
-    "mumble",
-    "murmur",
-    "grumble",
-    "holler",
-    "bellow",
-    "stammer",
-    "sing",
-    "email",
-    "text",
-    "phone",
-    "telephone",
-    "relate",
-    "repeat",
-    "blurt",
-    "gripe",
-    "whine",
-    "moan",
-    "admonish",
-    "alert",
-    "counsel",
-    "instruct",
-    "demand",
-    "order",
-    "command",
-    "scoff",
-    "sneer",
-    "sigh",
-    "laugh",
-    "continue",
-    "point",
-    "ask",
-    "reply",
-    "respond",
-    "answer",
-    "joke",
-    "quip",
-    "shout",
-    "whisper",
-    "mutter",
-    "exclaim",
-    "agree",
-    "concur",
-    "urge",
-    "threaten",
-    "signal",
-    "post",
-    "tweet",
-    "estimate",
-    "promise",
-    "pledge",
-    "vow",
-}
+#: Lemmas whose `ccomp` is reported content ("X said (that) …"). Narrower than the above: verbs of
+#: transfer, of manner, of an instrument or of nonverbal expression, advice and orders introduce
+#: the words themselves, not a reported clause, and so do these of the others in news prose
+#: ("continue", "point" and "ask" do not take one at all).
+INDIRECT_LEMMAS: frozenset[str] = (
+    REPORTING_LEMMAS
+    - _TRANSFER
+    - _MANNER
+    - _INSTRUMENT
+    - _ADVISE
+    - _ORDER
+    - _NONVERBAL
+    - {"relate", "repeat", "blurt", "gripe", "whine", "moan"}
+    - {
+        "continue",
+        "point",
+        "ask",
+        "reply",
+        "respond",
+        "answer",
+        "joke",
+        "quip",
+        "shout",
+        "whisper",
+        "mutter",
+        "exclaim",
+        "agree",
+        "concur",
+        "urge",
+        "threaten",
+        "signal",
+        "post",
+        "tweet",
+        "estimate",
+        "promise",
+        "pledge",
+        "vow",
+    }
+)
 
 #: Speech verbs whose object and infinitive are a reported request ("told them to leave"):
 #: Levin's (1993) tell (37.2), advise (37.9) and order (60) verbs, with ask and urge.
