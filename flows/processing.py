@@ -27,8 +27,9 @@ from flows.failures import retry_unless_permanent
 from flows.retries import TRANSIENT_RETRIES
 from flows.sinks.protocols import DeadLetterSink, DocumentSink, StoredArticle
 from flows.sources.base import Envelope
+from flows.stages import stage_versions
 from schemas import DeadLetter, EnrichedDocument, FailedStage
-from workers.assemble import assemble
+from workers.assemble import assemble_or_fail
 from workers.base import Stage, StageFailure, WorkItem
 from workers.dead_letter import make_dead_letter
 from workers.decode import decode_raw_article
@@ -163,20 +164,16 @@ def run_stages(batch: OpenBatch, stages: tuple[Stage, ...]) -> OpenBatch:
 def close_batch(batch: OpenBatch, stages: tuple[Stage, ...]) -> StagedBatch:
     """Assemble each article's document; a failed article or a document that does not validate
     becomes a dead letter. `stages` are all the stages the batch went through (their versions)."""
-    versions = {stage.name.value: stage.version for stage in stages}
+    versions = stage_versions(stages)
     result, dead = batch.result, batch.dead
     articles: list[StoredArticle] = []
     for item in batch.items:
         env: Envelope = item.extras["envelope"]
-        if item.ok:
-            try:
-                document = assemble(item, versions)
-            except ValueError as exc:  # e.g. a span a stage got wrong: never store it
-                item.failure = StageFailure(FailedStage.SINK, type(exc).__name__, str(exc))
-            else:
-                articles.append(StoredArticle(item.raw, document, env.received_at))
-                count_document(result, document)
-                continue
+        document = assemble_or_fail(item, versions)
+        if document is not None:
+            articles.append(StoredArticle(item.raw, document, env.received_at))
+            count_document(result, document)
+            continue
         assert item.failure is not None
         dead.append(make_dead_letter(env.payload, env.origin, item.failure, item.raw.id))
     return staged(batch, articles, dead)

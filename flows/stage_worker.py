@@ -33,8 +33,9 @@ from multiprocessing.connection import Connection
 from typing import cast
 
 import flows  # noqa: F401  (OpenBLAS one thread, before numpy is imported)
+from flows.stages import stage_versions
 from schemas import FailedStage, RawArticle, StageSettings
-from workers.assemble import assemble
+from workers.assemble import assemble_or_fail
 from workers.base import Stage, StageFailure, WorkItem
 from workers.decode import decode_raw_article
 from workers.pipeline import parse_scope, run_stage
@@ -110,17 +111,13 @@ def run_task(
         for stage in stages:
             on_stage(stage.name.value)
             seconds[stage.name.value] = run_stage(stage, items)
-    versions = {stage.name.value: stage.version for stage in stages}
+    versions = stage_versions(stages)
     for item in items:
         index = item.extras["index"]
-        if item.ok:
-            try:
-                document = assemble(item, versions)
-            except ValueError as exc:  # e.g. a span a stage got wrong: never store it
-                item.failure = StageFailure(FailedStage.SINK, type(exc).__name__, str(exc))
-            else:
-                outcomes[index] = Done(document.model_dump_json().encode("utf-8"))
-                continue
+        document = assemble_or_fail(item, versions)
+        if document is not None:
+            outcomes[index] = Done(document.model_dump_json().encode("utf-8"))
+            continue
         assert item.failure is not None
         f = item.failure
         outcomes[index] = Failed(f.stage, f.error_type, f.reason, item.raw.id)

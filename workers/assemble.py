@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schemas import EnrichedDocument, PipelineInfo
-from workers.base import WorkItem
+from schemas import EnrichedDocument, FailedStage, PipelineInfo
+from workers.base import StageFailure, WorkItem
 
 PIPELINE_VERSION = "0.1.0"
 
@@ -37,3 +37,15 @@ def assemble(item: WorkItem, stage_versions: dict[str, str]) -> EnrichedDocument
             seconds=item.seconds,
         ),
     )
+
+
+def assemble_or_fail(item: WorkItem, stage_versions: dict[str, str]) -> EnrichedDocument | None:
+    """The item's document; or None, with `item.failure` set, for an article a stage failed or
+    one whose document does not validate (e.g. a span a stage got wrong: never stored)."""
+    if not item.ok:
+        return None
+    try:
+        return assemble(item, stage_versions)
+    except ValueError as exc:
+        item.failure = StageFailure(FailedStage.SINK, type(exc).__name__, str(exc))
+        return None
