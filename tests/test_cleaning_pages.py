@@ -229,6 +229,30 @@ def test_author_box_closing_an_extracted_article_goes() -> None:
     assert "owner of the harbour ferry company" in article.text
 
 
+def _bylined(author: str, paragraphs: list[str]) -> RawArticle:
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    page = (
+        f'<html><head><meta name="author" content="{author}"></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    return RawArticle(id="p", title="Harbour budget", body=page, content_type="text/html")
+
+
+def test_box_about_the_bylined_author_closing_a_page_goes() -> None:
+    body = [f"Paragraph {n}. {PROSE}" for n in range(4)]
+    box = [
+        "Jane Roe has covered transport and local government for a decade and lives by the sea.",
+        "Jane holds a degree in economics and sails on weekends when the ferries allow.",
+    ]
+    article = clean_article(_bylined("Jane Roe", body + box))
+    assert "Paragraph 3." in article.text
+    assert "Jane" not in article.text
+    # a desk's or a team's byline names no person; the last paragraph opening with it is kept
+    closing = "The Harbour Desk has followed the port since the city sold it to the council."
+    article = clean_article(_bylined("The Harbour Desk", [*body, closing]))
+    assert "followed the port" in article.text
+
+
 def test_teasers_under_a_read_next_header_at_the_end_go() -> None:
     teasers = "".join(
         f"<h3>Ferry route {n} reopens</h3><p>The route to the island reopened this week after "

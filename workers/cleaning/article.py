@@ -174,6 +174,33 @@ def _best_text(lines: list[Line]) -> list[str]:
     return [line.text for line in blocks]
 
 
+#: How many of the last kept blocks of a page are searched for the author box.
+AUTHOR_BOX_LINES = 3
+#: One word of a person's name as bylines print it: "Jane", "Jean-Luc", "O'Neill".
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*\.?$|^[A-Z]\.$")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*")
+
+
+def _drop_author_box(lines: list[Line], byline: str, stops: frozenset[str]) -> None:
+    """The box about the author that closes many web articles ("Jane Roe is a writer ...",
+    "Jane holds a degree in ..."): a block among the last kept ones that opens with the byline's
+    name, the author's full or first name, is the box's first block, and the box runs to the end."""
+    author = _BYLINE_PREFIX.sub("", _NAME_SPLIT.split(byline.strip())[0]).strip()
+    names = author.split()
+    if not 2 <= len(names) <= 3 or not all(
+        _NAME_WORD.match(name) and name.lower() not in stops for name in names
+    ):
+        return  # an organisation or a team ("The Editorial Team") rather than a person
+    opening = re.compile(rf"^(?:{re.escape(author)}|{re.escape(names[0])})(?=[\s’',])")
+    kept = [line for line in lines if line.kind.kept]
+    tail = kept[-AUTHOR_BOX_LINES:]
+    for k, line in enumerate(tail):
+        if line.n_words >= 8 and opening.match(line.text):
+            for rest in tail[k:]:
+                rest.kind = Kind.BOILERPLATE
+            return
+
+
 def clean_article(raw: RawArticle) -> CleanedArticle:
     prepared = prepare(raw)
     language = prepared.given_language or detect_language(language_sample(prepared.lines))
@@ -195,6 +222,8 @@ def finish(prepared: Prepared, language: str | None) -> CleanedArticle:
     key_points, published = prepared.key_points, prepared.published
     classify(lines, stop_words(language), raw.content_type is not ContentType.HTML)
     title = _take_title(lines, title)
+    if raw.content_type is ContentType.HTML and byline:
+        _drop_author_box(lines, byline, stop_words(language))
 
     body = [line.text for line in lines if line.kind.kept]
     highlights = _highlights(lines, key_points)
