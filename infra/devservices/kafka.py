@@ -6,6 +6,7 @@ import base64
 import hashlib
 import shutil
 import uuid
+from pathlib import Path
 
 from .config import (
     KAFKA_CONTROLLER_PORT,
@@ -158,23 +159,31 @@ def spawn_kafka(layout: Layout = LAYOUT, endpoints: Endpoints = LOCAL) -> bool:
         (state / "logs").mkdir(parents=True, exist_ok=True)
         props = state / "server.properties"
         props.write_text(_kafka_properties(layout))
-        if not (state / "data" / "meta.properties").exists():
-            run(
-                _kafka_java_cmd(
-                    layout,
-                    "kafka.tools.StorageTool",
-                    "format",
-                    "--standalone",
-                    "--ignore-formatted",
-                    "-t",
-                    _kafka_cluster_id(),
-                    "-c",
-                    str(props),
-                )
-            )
+        format_storage(layout, state, props)
         proc.start(_kafka_java_cmd(layout, "kafka.Kafka", str(props)), cwd=state)
         started = True
     return started
+
+
+def format_storage(layout: Layout, state: Path, props: Path, extra: tuple[str, ...] = ()) -> None:
+    """Format a KRaft broker's storage under `state` once (a new cluster id); `extra` are more
+    StorageTool arguments (the secure broker's SCRAM user)."""
+    if (state / "data" / "meta.properties").exists():
+        return
+    run(
+        _kafka_java_cmd(
+            layout,
+            "kafka.tools.StorageTool",
+            "format",
+            "--standalone",
+            "--ignore-formatted",
+            "-t",
+            _kafka_cluster_id(),
+            "-c",
+            str(props),
+            *extra,
+        )
+    )
 
 
 def stop_kafka(layout: Layout = LAYOUT) -> bool:

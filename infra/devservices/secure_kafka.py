@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import LAYOUT, START_TIMEOUT_S, Layout, ServiceError
-from .kafka import MAX_MESSAGE_BYTES, _kafka_cluster_id, _kafka_java_cmd, install_kafka
-from .process import Managed, port_open, run, wait_until
+from .kafka import MAX_MESSAGE_BYTES, _kafka_java_cmd, format_storage, install_kafka
+from .process import Managed, port_open, wait_until
 from .tls import TestPki, make_pki
 
 SASL_SSL_PORT = int(os.environ.get("NEWSFLOW_SECURE_KAFKA_PORT", "9292"))
@@ -207,23 +207,8 @@ def start_secure_kafka(layout: Layout = LAYOUT) -> tuple[SecureKafka, bool]:
         props = state / "server.properties"
         props.write_text(_properties(layout, pki))
         props.chmod(0o600)
-        if not (state / "data" / "meta.properties").exists():
-            scram = f"SCRAM-SHA-512=[name={SCRAM_USER},password={SCRAM_PASSWORD}]"
-            run(
-                _kafka_java_cmd(
-                    layout,
-                    "kafka.tools.StorageTool",
-                    "format",
-                    "--standalone",
-                    "--ignore-formatted",
-                    "-t",
-                    _kafka_cluster_id(),
-                    "-c",
-                    str(props),
-                    "--add-scram",
-                    scram,
-                )
-            )
+        scram = f"SCRAM-SHA-512=[name={SCRAM_USER},password={SCRAM_PASSWORD}]"
+        format_storage(layout, state, props, ("--add-scram", scram))
         cmd = _kafka_java_cmd(layout, "kafka.Kafka", str(props))
         # Its own log folder: the plain broker's log4j file must not be shared.
         cmd = [a.replace(str(layout.kafka_state / "logs"), str(state / "logs")) for a in cmd]
