@@ -308,3 +308,23 @@ def test_a_recall_extraction_covering_little_of_the_page_asks_for_a_second_opini
     for child in list(doc.body)[1:]:
         doc.body.remove(child)
     assert _second_opinion_wanted(tree, _body_chars(doc))
+
+
+def test_page_whose_extraction_is_a_sliver_of_its_article_body_takes_the_baseline() -> None:
+    """When the extractors keep a small block of a page whose embedded articleBody (or
+    <article>, or paragraphs) holds several times more, that larger text is the article."""
+    body = " ".join(f"Paragraph {n}. {PROSE}" for n in range(8))
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": body}
+    links = "".join(
+        f"<li><a href='/s{n}'>Section number {n} of the harbour site directory</a></li>"
+        for n in range(60)
+    )
+    page = (
+        f"<html><head><script type='application/ld+json'>{json.dumps(data)}</script></head>"
+        f"<body><nav><ul>{links}</ul></nav><article><p>Lead. {PROSE}</p><p>Second. {PROSE}</p>"
+        f"</article><footer><ul>{links}</ul></footer></body></html>"
+    )
+    raw = RawArticle(id="p", title="Harbour budget", body=page, content_type="text/html")
+    article = clean_article(raw)
+    assert "Paragraph 7." in article.text
+    assert "site directory" not in article.text

@@ -66,12 +66,16 @@ class HtmlExtraction:
     fallback: str | None = None
 
 
+def _baseline_lines(text: str) -> list[Line]:
+    return [make_line(block, False, bullet=False) for block in text.split("\n") if block.strip()]
+
+
 def _fallback_lines(tree: html.HtmlElement) -> list[Line]:
     """The best text a page has when the extractor finds no main text: trafilatura's baseline
     (a JSON-LD articleBody, else the <article>, else the paragraphs, else the body's text), one
     line per block."""
     _, text, _ = trafilatura.baseline(tree)
-    return [make_line(block, False, bullet=False) for block in text.split("\n") if block.strip()]
+    return _baseline_lines(text)
 
 
 def parse_html(markup: str) -> html.HtmlElement | None:
@@ -115,6 +119,10 @@ def _parse_date(value: str | None) -> datetime | None:
 
 #: The balanced extraction replaces the recall one when it holds this many times its text.
 BALANCED_WINS = 2.0
+#: When both cover little of the page, trafilatura's baseline (the page's JSON-LD articleBody,
+#: else its <article>, else its paragraphs) replaces them when it holds this many times their
+#: text: the extractors then stopped at the first of several containers, or took a teaser box.
+BASELINE_WINS = 2.5
 
 
 def _extraction(
@@ -182,11 +190,16 @@ def extract_html(
     date_params = None if search_date else set_date_params(extensive=False)
     doc = _extraction(tree, url, date_params, recall=True, with_metadata=True)
     recall_chars = _body_chars(doc) if doc is not None else 0
+    lines = block_lines(doc.body) if doc is not None and doc.body is not None else []
     if doc is not None and _second_opinion_wanted(tree, recall_chars):
         balanced = _extraction(tree, url, date_params, recall=False, with_metadata=False)
         if balanced is not None and _body_chars(balanced) > BALANCED_WINS * recall_chars:
             doc.body = balanced.body
-    lines = block_lines(doc.body) if doc is not None and doc.body is not None else []
+            recall_chars = _body_chars(balanced)
+            lines = block_lines(balanced.body) if balanced.body is not None else []
+        _, text, _ = trafilatura.baseline(tree)
+        if len(" ".join(text.split())) > BASELINE_WINS * recall_chars:
+            lines = _baseline_lines(text)
     if not lines:
         lines = _fallback_lines(tree)
         reason = "the extractor found no main text; the page's visible text is kept"
