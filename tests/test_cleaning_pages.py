@@ -328,3 +328,24 @@ def test_page_whose_extraction_is_a_sliver_of_its_article_body_takes_the_baselin
     article = clean_article(raw)
     assert "Paragraph 7." in article.text
     assert "site directory" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("4 min read", True),
+        ("3 MIN. READ", True),
+        ("Reading time: 6 minutes", True),
+        ("Estimated reading time:", True),
+        ("March 2, 2025 · 8 min read", True),
+        ("March 2, 2025 // 8 minute read", True),
+        ("The ferry crossing takes 40 minutes.", False),
+        ("The meeting ran 10 min", False),
+        ("Harbour | Ferries", False),
+    ],
+)
+def test_reading_time_labels(line: str, label: bool) -> None:
+    from workers.cleaning.lines import Kind, classify, make_line
+
+    lines = classify([make_line(line, False), make_line(PROSE, False)], frozenset(), False)
+    assert (lines[0].kind is Kind.BOILERPLATE) is label

@@ -63,8 +63,15 @@ _DATELINE_META = re.compile(
 )
 #: A one- or two-word label in capitals ("LIVE", "BREAKING NEWS"): a badge, not a sub-heading.
 _SHOUTED_LABEL = re.compile(r"^[^\w]*[A-Z]{2,}(?:\s+[A-Z]{2,})?[^\w]*$")
+_MINUTES = r"\d+\s*(?:-|\s)?min(?:ute)?s?\.?"
+#: "5 min read", "3 MIN. READ", "Reading time: 5 minutes", "May 2, 2025 · 8 min read".
 _READING_TIME = re.compile(
-    r"^\s*(?:.{0,40}[·|•]\s*)?\d+\s*(?:-|\s)?min(?:ute)?s?(?:\s+read)?\s*$", re.IGNORECASE
+    rf"""^\s*(?:
+        (?:.{{0,40}}(?:[·|•⋅]|//|[—–]|\s-)\s*)?
+        (?:(?:estimated\s+)?reading\s+time:?(?:\s*{_MINUTES})?|{_MINUTES}(?:\s+read(?:ing)?(?:\s+time)?)?)
+      | (?:.{{0,40}}\s)?{_MINUTES}\s+read(?:ing)?(?:\s+time)?
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
 )
 _AUTHOR_BIO = re.compile(
     r"^[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s+(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,3}"
