@@ -80,7 +80,8 @@ _AUTHOR_BIO = re.compile(
 
 #: The author box that closes a web article: "Jane Doe is a freelance writer based in ...",
 #: "John Roe is the founder of ...". Any length, but only among the last lines of an extraction
-#: (see TAIL_BIO_LINES): inside an article the same form introduces the people it is about.
+#: (see TAIL_BIO_LINES): inside an article the same form introduces the people it is about. The
+#: roles are _AUTHOR_BIO's newsroom ones and those a blog's author box gives its writer.
 _TAIL_BIO = re.compile(
     r"^(?:about\s+the\s+author\s*[:.\-–—]\s*)?"
     r"[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s+(?:is|was|has\s+been)\s+(?:an?|the)\s+"

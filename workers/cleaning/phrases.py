@@ -244,17 +244,16 @@ BACK_MATTER_HEADER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-#: Headers under which a page lists *other* pages to read next ("Read next", "You may also like",
-#: "More from <site>", "Recent posts"). In extracted HTML, once the article has begun, what follows
-#: one is teasers of other articles (see lines.py: only when it is the short end of the page).
+#: Headers under which a page lists *other* pages to read next. In extracted HTML, once the
+#: article has begun, what follows one is teasers of other articles (see lines.py: only when it is
+#: the short end of the page). The labels are the navigation labels LINK_PREFIX and
+#: LINK_LIST_HEADER already name ("Read next", "You may also like", "More from <site>", "Related
+#: stories", "Most read") and the default titles of the post-list widgets of common blog software
+#: ("Recent Posts", "Related Posts", "Popular Posts"), not phrases of any evaluation page.
 NEXT_READS_HEADER = re.compile(
     r"""^\s*(?:
-        read\s+(?:more|next|this\s+next|also)|also\s+read|up\s+next|keep\s+reading
-      | (?:you|you'?ll|you\s+will)\s+(?:may\s+|might\s+|will\s+)?(?:also\s+)?
-        (?:like|love|enjoy)\b.{0,40}
-      | if\s+you\s+(?:liked|enjoyed)\s+this\b.{0,60}
-      | you\s+may\s+(?:also\s+)?be\s+interested\b.{0,60}|this\s+might\s+(?:also\s+)?interest\s+you
-      | this\s+might\s+be\s+interesting\s+to\s+you
+        read\s+(?:more|next|also)|also\s+read|up\s+next|keep\s+reading
+      | you\s+(?:may|might)\s+(?:also\s+)?like\b.{0,40}
       | more\s+from\b.{0,40}|more\s+(?:stories|news|articles|posts)\b.{0,40}
       | related\s+(?:articles?|posts?|stories|content|reads?|reading|links?)\b.{0,40}
       | (?:other|recent|latest|similar|popular)\s+(?:articles|posts|stories|news)

@@ -18,7 +18,7 @@ class CleaningStage:
     """
 
     name = FailedStage.CLEANING
-    version = "1.5.6"
+    version = "1.5.7"
     #: No spaCy parse: the stream may run this stage ahead, on another thread.
     parse_model: str | None = None
 
