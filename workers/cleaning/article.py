@@ -220,10 +220,11 @@ def finish(prepared: Prepared, language: str | None) -> CleanedArticle:
     """Classify the lines in the article's language and assemble the cleaned article."""
     raw, lines, title, byline = prepared.raw, prepared.lines, prepared.title, prepared.byline
     key_points, published = prepared.key_points, prepared.published
-    classify(lines, stop_words(language), raw.content_type is not ContentType.HTML)
+    stops = stop_words(language)
+    classify(lines, stops, raw.content_type is not ContentType.HTML)
     title = _take_title(lines, title)
     if raw.content_type is ContentType.HTML and byline:
-        _drop_author_box(lines, byline, stop_words(language))
+        _drop_author_box(lines, byline, stops)
 
     body = [line.text for line in lines if line.kind.kept]
     highlights = _highlights(lines, key_points)

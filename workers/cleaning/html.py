@@ -194,7 +194,6 @@ def extract_html(
     if doc is not None and _second_opinion_wanted(tree, recall_chars):
         balanced = _extraction(tree, url, date_params, recall=False, with_metadata=False)
         if balanced is not None and _body_chars(balanced) > BALANCED_WINS * recall_chars:
-            doc.body = balanced.body
             recall_chars = _body_chars(balanced)
             lines = block_lines(balanced.body) if balanced.body is not None else []
         _, text, _ = trafilatura.baseline(tree)
