@@ -73,9 +73,11 @@ _READING_TIME = re.compile(
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: The newsroom roles an author bio gives its writer.
+_NEWSROOM_ROLES = "reporter|correspondent|writer|editor|columnist|journalist|contributor"
 _AUTHOR_BIO = re.compile(
     r"^[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s+(?:is|was)\s+an?\s+(?:[\w-]+\s+){0,3}"
-    r"(?:reporter|correspondent|writer|editor|columnist|journalist|contributor)\b",
+    rf"(?:{_NEWSROOM_ROLES})\b",
 )
 
 #: The author box that closes a web article: "Jane Doe is a freelance writer based in ...",
@@ -85,8 +87,8 @@ _AUTHOR_BIO = re.compile(
 _TAIL_BIO = re.compile(
     r"^(?:about\s+the\s+author\s*[:.\-–—]\s*)?"
     r"[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s+(?:is|was|has\s+been)\s+(?:an?|the)\s+"
-    r"(?:[\w,'’-]+\s+){0,4}(?:reporter|correspondent|writer|editor|columnist|journalist"
-    r"|contributor|author|founder|co-founder|owner|photographer|blogger|freelancer)s?\b",
+    r"(?:[\w,'’-]+\s+){0,4}"
+    rf"(?:{_NEWSROOM_ROLES}|author|founder|co-founder|owner|photographer|blogger|freelancer)s?\b",
 )
 #: How many of the last kept lines of an extraction are searched for an author box.
 TAIL_BIO_LINES = 3
