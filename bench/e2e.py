@@ -62,7 +62,7 @@ class RssSampler:
     pids: list[int]
     interval: float = 0.2
     #: Other processes whose CPU is followed by name (the local broker and store, when found).
-    services: dict[str, int] = field(default_factory=dict)
+    services: dict[str, psutil.Process] = field(default_factory=dict)
     peaks: dict[int, int] = field(default_factory=dict)
     #: CPU seconds used from start to stop: the consumers, their stage workers, and their other
     #: children (Prefect's temporary server).
@@ -81,8 +81,7 @@ class RssSampler:
         for proc in procs:
             for p in [proc, *proc.children(recursive=True)]:
                 start[p.pid] = process_cpu_seconds(p)
-        services = _processes(self.services)
-        service_start = {name: process_cpu_seconds(p) for name, p in services.items()}
+        service_start = {name: process_cpu_seconds(p) for name, p in self.services.items()}
         while not self._stop.is_set():
             for proc in procs:
                 try:
@@ -103,14 +102,14 @@ class RssSampler:
             used: dict[str, float] = {}
             for pid, (kind, seconds) in latest.items():
                 used[kind] = used.get(kind, 0.0) + seconds - start.get(pid, 0.0)
-            for name, service in services.items():
+            for name, service in self.services.items():
                 with contextlib.suppress(psutil.Error):
                     used[name] = process_cpu_seconds(service) - service_start[name]
             self.timeline.append((time.time(), used))
             self._stop.wait(self.interval)
         if self.timeline:
             final = self.timeline[-1][1]
-            self.cpu = {k: round(v, 2) for k, v in final.items() if k not in services}
+            self.cpu = {k: round(v, 2) for k, v in final.items() if k not in self.services}
 
     def cpu_between(self, first: float, last: float) -> dict[str, float]:
         """CPU seconds each kind used between two epoch times (read off the timeline, linearly
@@ -146,14 +145,6 @@ def _at(timeline: list[tuple[float, dict[str, float]]], when: float, kind: str) 
         return before[-1][1]
     (t0, v0), (t1, v1) = before[-1], after[0]
     return v0 + (v1 - v0) * (when - t0) / (t1 - t0)
-
-
-def _processes(pids: dict[str, int]) -> dict[str, psutil.Process]:
-    found: dict[str, psutil.Process] = {}
-    for name, pid in pids.items():
-        with contextlib.suppress(psutil.Error):
-            found[name] = psutil.Process(pid)
-    return found
 
 
 def local_listener(address: str) -> psutil.Process | None:
@@ -353,7 +344,7 @@ def _kill_tree(proc: subprocess.Popen[str]) -> None:
             child.kill()
 
 
-def _local_services(config: KafkaSettings) -> dict[str, int]:
+def _local_services(config: KafkaSettings) -> dict[str, psutil.Process]:
     """The broker's and the object store's processes, where they listen on this machine."""
     from flows.sinks.s3 import make_s3_client
 
@@ -361,7 +352,7 @@ def _local_services(config: KafkaSettings) -> dict[str, int]:
         "broker": local_listener(config.bootstrap_servers.split(",")[0].strip()),
         "store": local_listener(make_s3_client().meta.endpoint_url or ""),
     }
-    return {name: proc.pid for name, proc in found.items() if proc is not None}
+    return {name: proc for name, proc in found.items() if proc is not None}
 
 
 def _tail(logs: list[IO[str]], chars: int = 3000) -> str:
