@@ -16,7 +16,9 @@ What it promises, per batch submitted:
 - one outcome per payload, in the payloads' order (`Done` with the EnrichedDocument JSON, or
   `Failed`, which the caller makes a dead letter); nothing lost, nothing twice;
 - a batch is cut into tasks of at most `chunk` articles, handed to whichever worker is free, so
-  workers stay busy across batch boundaries;
+  workers stay busy across batch boundaries; a busy worker also holds the next task in its
+  socket, so it starts it the moment it sends a result, without waiting for this process (whose
+  dispatcher thread shares the interpreter with Kafka's, Prefect's and the store's threads);
 - a task that has used `timeout` seconds of its worker's CPU (or four times that of wall time)
   since it was sent: its worker is killed (SIGKILL) and replaced; a task of one article becomes
   a `timeout` dead letter naming the stage it was in, a task of several is retried one article
@@ -139,8 +141,13 @@ class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     info: WorkerInfo | None = None
+    #: The task it runs (its deadline counts from `sent_at`, `cpu_at_send`).
     task: _Task | None = None
     task_id: int = 0
+    #: The task sent after it, waiting in the worker's socket: it runs next, and counts as sent
+    #: when the running one's result arrives. Not to blame if the worker dies or times out.
+    queued: _Task | None = None
+    queued_id: int = 0
     sent_at: float = 0.0
     cpu_at_send: float = 0.0
     stage: str = ""
@@ -350,19 +357,49 @@ class WorkerPool:
                 self._fail_all(exc)
 
     def _assign(self) -> None:
-        for worker in self._workers:
+        """A task to every idle worker first, then one more to each busy worker to hold."""
+        ready = [w for w in self._workers if w.info is not None]
+        for worker in ready:
             if not self._queue or self._closing:
                 return
-            if worker.info is None or worker.task is not None:
-                continue
-            task = self._queue.popleft()
-            self._task_ids += 1
-            worker.task, worker.task_id, worker.stage = task, self._task_ids, ""
-            worker.sent_at = time.monotonic()
-            worker.cpu_at_send = cpu_seconds(worker.process.pid)
-            # If the worker died, its socket says so and the task is retried.
-            with contextlib.suppress(OSError):
-                worker.conn.send(("run", worker.task_id, task.payloads))
+            if worker.task is None:
+                task = self._queue.popleft()
+                worker.task, worker.task_id = task, self._send(worker, task)
+                self._started(worker)
+        for worker in ready:
+            if not self._queue or self._closing:
+                return
+            if worker.task is not None and worker.queued is None and not self._retiring(worker):
+                task = self._queue.popleft()
+                worker.queued, worker.queued_id = task, self._send(worker, task)
+
+    def _send(self, worker: _Worker, task: _Task) -> int:
+        self._task_ids += 1
+        # If the worker died, its socket says so and the task is retried.
+        with contextlib.suppress(OSError):
+            worker.conn.send(("run", self._task_ids, task.payloads))
+        return self._task_ids
+
+    def _started(self, worker: _Worker) -> None:
+        """The worker's deadline clock starts now, for the task it now runs."""
+        worker.stage = ""
+        worker.sent_at = time.monotonic()
+        worker.cpu_at_send = cpu_seconds(worker.process.pid)
+
+    def _retiring(self, worker: _Worker) -> bool:
+        """Will the worker be recycled after its running task? Then it gets nothing to hold."""
+        task = worker.task
+        return (
+            self.max_articles is not None
+            and task is not None
+            and worker.articles + len(task.indices) >= self.max_articles
+        )
+
+    def _requeue_held(self, worker: _Worker) -> None:
+        """A worker being ended gives back the task it held: first in the queue, as it was."""
+        if worker.queued is not None:
+            self._queue.appendleft(worker.queued)
+            worker.queued = None
 
     def _next_deadline(self) -> float:
         now = time.monotonic()
@@ -403,6 +440,10 @@ class WorkerPool:
         elif kind == "done" and worker.task is not None and message[1] == worker.task_id:
             _, _, outcomes, seconds, rss = message
             task, worker.task = worker.task, None
+            if worker.queued is not None:  # the worker has already started it
+                worker.task, worker.task_id = worker.queued, worker.queued_id
+                worker.queued = None
+                self._started(worker)
             worker.articles += len(task.indices)
             if worker.info is not None:
                 self.rss[worker.info.pid] = rss
@@ -437,6 +478,7 @@ class WorkerPool:
 
     def _died(self, worker: _Worker) -> None:
         task, stage = worker.task, worker.stage
+        self._requeue_held(worker)
         code = worker.process.wait()
         if worker.info is None and task is None and not self._closing:
             # Died while loading: the stages cannot run here (an error message came first when
@@ -488,6 +530,7 @@ class WorkerPool:
                 wall,
             )
             worker.task = None
+            self._requeue_held(worker)
             self._replace(worker, "timeout", kill=True)
             if len(task.indices) > 1:
                 self._retry_singly(task)
@@ -506,9 +549,10 @@ class WorkerPool:
         self._closing = True
         batches = {id(t.batch): t.batch for t in self._queue}
         batches.update({id(w.task.batch): w.task.batch for w in self._workers if w.task})
+        batches.update({id(w.queued.batch): w.queued.batch for w in self._workers if w.queued})
         self._queue.clear()
         for w in self._workers:
-            w.task = None
+            w.task = w.queued = None
         for batch in batches.values():
             batch.error = exc
             batch._done.set()

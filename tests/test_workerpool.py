@@ -178,6 +178,30 @@ def test_an_article_that_kills_its_worker_twice_is_dead_lettered_not_retried_for
     assert ids == ["poison-0000", "poison-0001", "poison-0003", "poison-0004"]
 
 
+def test_the_task_a_dying_worker_holds_is_run_again_and_not_blamed() -> None:
+    """One article per task: while the poison article runs, the worker already holds the next
+    one in its socket. That one goes back to the queue as it was, not retried as a suspect."""
+    payloads = _payloads(5, "poison")
+    with WorkerPool(1, SETTINGS, timeout=120, chunk=1, stage_factory=poisoned_stages) as pool:
+        outcomes = pool.submit(payloads).result()
+        assert pool.replacements()["died"] == 2  # the poison article, twice; nothing else
+    assert [o.error_type for o in outcomes if isinstance(o, Failed)] == ["WorkerDied"]
+    ids = [d.id for d in _documents(outcomes) if d is not None]
+    assert ids == ["poison-0000", "poison-0001", "poison-0003", "poison-0004"]
+
+
+def test_a_deadline_ends_only_the_running_task_not_the_one_held_behind_it() -> None:
+    payloads = _payloads(4, "held")
+    payloads.insert(2, _enormous())
+    with WorkerPool(1, SETTINGS, timeout=4.0, chunk=1) as pool:
+        pool.wait_ready()
+        outcomes = pool.submit(payloads).result()
+        assert pool.replacements()["timeout"] == 1
+    assert [o.error_type for o in outcomes if isinstance(o, Failed)] == ["timeout"]
+    ids = [d.id for d in _documents(outcomes) if d is not None]
+    assert ids == [f"held-{i:04d}" for i in range(4)]
+
+
 def broken_stages(settings: StageSettings) -> tuple[Stage, ...]:
     raise RuntimeError("no model here")
 
