@@ -86,6 +86,7 @@ class Columns:
         "sent_start",
         "space",
         "stop",
+        "trailing_space",
         "upper",
         "words",
     )
@@ -103,6 +104,7 @@ class Columns:
             ORTH,
             POS,
             SENT_START,
+            SPACY,
         )
 
         self.doc = doc
@@ -111,9 +113,9 @@ class Columns:
         self._ends: dict[int, int] | None = None
         if n == 0:
             cols: list[list[int]] = [[] for _ in range(4)]
-            flags: list[list[bool]] = [[] for _ in range(6)]
+            flags: list[list[bool]] = [[] for _ in range(7)]
         else:
-            attrs = [ORTH, LOWER, POS, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER]
+            attrs = [ORTH, LOWER, POS, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, IS_UPPER, SPACY]
             array = doc.to_array([*attrs, SENT_START])
             # column-wise lists: a list per token would feed the garbage collector
             cols = array[:, :4].T.tolist()
@@ -124,13 +126,16 @@ class Columns:
         self.lower: list[str] = [strings[h] for h in cols[1]]
         self.pos: list[str] = [names[p] for p in cols[2]]
         self.idx: list[int] = cols[3]
-        self.alpha, self.punct, self.space, self.stop, self.upper, self.sent_start = flags
+        self.alpha, self.punct, self.space, self.stop, self.upper = flags[:5]
+        self.trailing_space, self.sent_start = flags[5:]
 
     @property
     def text(self) -> str:
-        """`doc.text`, built at most once."""
+        """`doc.text`, built at most once, from the columns: `Doc.text` would make a `Token` for
+        every token to join their `text_with_ws`, which is each word and its trailing space."""
         if self._text is None:
-            self._text = self.doc.text
+            spaced = zip(self.words, self.trailing_space, strict=True)
+            self._text = "".join([w + " " if sp else w for w, sp in spaced])
         return self._text
 
     def span_text(self, start: int, end: int) -> str:
