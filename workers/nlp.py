@@ -75,6 +75,7 @@ class Columns:
 
     __slots__ = (
         "_ends",
+        "_entities",
         "_text",
         "alpha",
         "doc",
@@ -111,6 +112,7 @@ class Columns:
         self.n = n = len(doc)
         self._text = text
         self._ends: dict[int, int] | None = None
+        self._entities: list[tuple[int, int, str]] | None = None
         if n == 0:
             cols: list[list[int]] = [[] for _ in range(4)]
             flags: list[list[bool]] = [[] for _ in range(7)]
@@ -137,6 +139,14 @@ class Columns:
             spaced = zip(self.words, self.trailing_space, strict=True)
             self._text = "".join([w + " " if sp else w for w, sp in spaced])
         return self._text
+
+    @property
+    def entities(self) -> list[tuple[int, int, str]]:
+        """The doc's entities as (start, end, label), read once: `doc.ents` builds a Span per
+        entity, and reads every token, on each access. As they were when first asked for."""
+        if self._entities is None:
+            self._entities = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
+        return self._entities
 
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text` for 0 <= start, end <= n."""

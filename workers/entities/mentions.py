@@ -771,25 +771,19 @@ def _stands_for_club(tok: Token) -> bool:
 TEAM_PREPOSITIONS = frozenset({"against", "over", "for", "versus", "vs", "vs."})
 
 
-def model_entities(doc: Doc) -> list[tuple[int, int, str]]:
-    """The model's entities as (start, end, label): `doc.ents` builds a Span per entity on every
-    access, so it is read once."""
-    return [(ent.start, ent.end, ent.label_) for ent in doc.ents]
-
-
 def initial_candidates(t: Columns) -> list[Candidate]:
     """The model's entities of the kept labels, uncorrected: where the steps start when the
     model-span corrections are switched off."""
     return [
         Candidate(start, end, label, "model")
-        for start, end, label in model_entities(t.doc)
+        for start, end, label in t.entities
         if label in KEPT_LABELS
     ]
 
 
 def step_model_spans(t: Columns, cands: list[Candidate] | None) -> list[Candidate]:
     """Trim articles and possessives, split titles off names, relabel by context."""
-    return model_candidates(t, model_entities(t.doc))
+    return model_candidates(t, t.entities)
 
 
 def step_gazetteer(t: Columns, cands: list[Candidate]) -> list[Candidate]:
@@ -798,7 +792,7 @@ def step_gazetteer(t: Columns, cands: list[Candidate]) -> list[Candidate]:
 
 def step_org_patterns(t: Columns, cands: list[Candidate]) -> list[Candidate]:
     """Organisation names from their heads ("... Party") and from context cues."""
-    patterns = org_pattern_candidates(t) + org_cue_candidates(t, model_entities(t.doc))
+    patterns = org_pattern_candidates(t) + org_cue_candidates(t, t.entities)
     return _add_patterns(cands, patterns)
 
 

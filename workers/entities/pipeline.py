@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 Step = Callable[[Columns, "list[Candidate]"], "list[Candidate]"]
 
 _CANDIDATES = "newsflow.entity_candidates"
-_COLUMNS = "newsflow.columns"
+_WORK = "newsflow.entity_work"
 
 #: The rule layers in the order they run: (component name, step, what it does).
 STEPS: tuple[tuple[str, Step, str], ...] = (
@@ -54,30 +54,35 @@ STEPS: tuple[tuple[str, Step, str], ...] = (
 WRITER = "newsflow_entity_spans"
 
 
-def _columns(doc: Doc) -> Columns:
-    cols = doc.user_data.get(_COLUMNS)
-    if not isinstance(cols, Columns):
-        cols = Columns(doc)
-        doc.user_data[_COLUMNS] = cols
-    return cols
+class _Work:
+    """What the layers pass along one doc while it goes through them: its token columns and the
+    candidates so far (None until the first layer). Kept apart from the plain tuples the writer
+    leaves in `doc.user_data`, so no layer rebuilds the candidates from tuples."""
+
+    __slots__ = ("cands", "t")
+
+    def __init__(self, t: Columns) -> None:
+        self.t = t
+        self.cands: list[Candidate] | None = None
+
+    def current(self) -> list[Candidate]:
+        if self.cands is None:
+            self.cands = m.initial_candidates(self.t)
+        return self.cands
 
 
-def _current(doc: Doc, t: Columns) -> list[Candidate]:
-    found = doc.user_data.get(_CANDIDATES)
-    if found is None:
-        return m.initial_candidates(t)
-    return [m.Candidate(*c) for c in found]
-
-
-def _store(doc: Doc, cands: list[Candidate]) -> None:
-    # plain tuples: Doc.user_data must stay serialisable
-    doc.user_data[_CANDIDATES] = [(c.start, c.end, c.label, c.source) for c in cands]
+def _work(doc: Doc) -> _Work:
+    work = doc.user_data.get(_WORK)
+    if not isinstance(work, _Work):
+        work = _Work(Columns(doc))
+        doc.user_data[_WORK] = work
+    return work
 
 
 def _component(step: Step) -> Callable[[Doc], Doc]:
     def component(doc: Doc) -> Doc:
-        t = _columns(doc)
-        _store(doc, step(t, _current(doc, t)))
+        work = _work(doc)
+        work.cands = step(work.t, work.current())
         return doc
 
     component.__doc__ = step.__doc__
@@ -90,14 +95,14 @@ for _name, _step, _ in STEPS:
 
 @Language.component(WRITER)
 def write_entity_spans(doc: Doc) -> Doc:
-    """The candidates as `doc.ents` (overlaps resolved longest first); drops the token columns
-    the layers shared."""
-    t = _columns(doc)
-    cands = _current(doc, t)
-    _store(doc, cands)
+    """The candidates as `doc.ents` (overlaps resolved longest first), and as plain tuples in
+    `doc.user_data` (which must stay serialisable) for `candidates_of`; drops what the layers
+    shared."""
+    cands = _work(doc).current()
+    doc.user_data[_CANDIDATES] = [(c.start, c.end, c.label, c.source) for c in cands]
     spans = [Span(doc, c.start, c.end, label=c.label) for c in cands]
     doc.set_ents(filter_spans(spans), default="outside")
-    doc.user_data.pop(_COLUMNS, None)
+    doc.user_data.pop(_WORK, None)
     return doc
 
 
