@@ -22,6 +22,8 @@ from workers.cleaning import CleaningStage
 from workers.cleaning.article import clean_article
 from workers.cleaning.blocks import block_lines
 from workers.cleaning.html import extract_html
+from workers.cleaning.layout import cut_outside_tail
+from workers.cleaning.lines import Kind, make_line
 
 PROSE = "The council approved the new harbour budget on Tuesday after a long debate. " * 4
 WCXB_DEV = Path(__file__).resolve().parents[2] / "shared" / "dev-data" / "cleaning" / "wcxb-dev"
@@ -268,6 +270,41 @@ def test_teasers_under_a_read_next_header_at_the_end_go() -> None:
     page = f"<article><p>{PROSE}</p><h2>Related reading</h2>{body}</article>"
     article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
     assert "Paragraph 3." in article.text and article.text.count("The council approved") == 20
+
+
+def test_blocks_closing_a_page_outside_the_articles_container_go() -> None:
+    """The deepest element holding most of the kept text is the article's; kept blocks after it
+    that sit outside it (a promotion, teasers of other posts) are the page around it."""
+    body = "".join(f"<p>Paragraph {n}. {PROSE}</p>" for n in range(4))
+    promo = "".join(
+        f"<p>Our ferry guide {n} tells visitors where the island boats leave from each morning "
+        "and what the crossing costs.</p>"
+        for n in range(2)
+    )
+    page = f"<div><div>{body}</div><div>{promo}</div></div>"
+    lines = extract_html(_html(page).body).lines
+    assert [line.path is not None for line in lines] == [True] * 6
+    assert lines[0].path and lines[4].path and lines[0].path[:3] == lines[4].path[:3]
+    assert lines[0].path[3] != lines[4].path[3]
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert "Paragraph 3." in article.text and "ferry guide" not in article.text
+    # the same paragraphs inside the article's container are its text
+    page = f"<div><div>{body}{promo}</div></div>"
+    article = clean_article(_html(page).model_copy(update={"title": "Harbour budget"}))
+    assert "ferry guide 1" in article.text
+
+
+def test_a_block_not_found_in_the_page_counts_as_inside_the_container() -> None:
+    lines = [make_line(f"Paragraph {n}. {PROSE}", False) for n in range(5)]
+    for line in lines[:4]:
+        line.path = (0, 1, 2)  # four fifths of the words in element 2
+    lines[4].path = (0, 9, 10)
+    cut_outside_tail(lines)
+    assert [line.kind for line in lines] == [Kind.BODY] * 4 + [Kind.BOILERPLATE]
+    lines[4].kind = Kind.BODY
+    lines[4].path = None  # not found in the page's text: kept
+    cut_outside_tail(lines)
+    assert all(line.kind is Kind.BODY for line in lines)
 
 
 def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from schemas import CleanedArticle, CleaningInfo, ContentType, RawArticle
 from workers.cleaning.html import extract_html
 from workers.cleaning.language import detect_language
+from workers.cleaning.layout import cut_outside_tail
 from workers.cleaning.lines import Kind, Line, classify, has_quote
 from workers.cleaning.normalize import fix_unicode, squash_spaces
 from workers.cleaning.stopwords import stop_words
@@ -223,8 +224,10 @@ def finish(prepared: Prepared, language: str | None) -> CleanedArticle:
     stops = stop_words(language)
     classify(lines, stops, raw.content_type is not ContentType.HTML)
     title = _take_title(lines, title)
-    if raw.content_type is ContentType.HTML and byline:
-        _drop_author_box(lines, byline, stops)
+    if raw.content_type is ContentType.HTML:
+        if byline:
+            _drop_author_box(lines, byline, stops)
+        cut_outside_tail(lines)
 
     body = [line.text for line in lines if line.kind.kept]
     highlights = _highlights(lines, key_points)

@@ -18,6 +18,7 @@ from lxml import etree, html
 from trafilatura.settings import DEFAULT_CONFIG, Document, set_date_params
 
 from workers.cleaning.blocks import block_lines
+from workers.cleaning.layout import locate
 from workers.cleaning.lines import Line, make_line
 
 #: `<!DOCTYPE x [ ... ]>` with an internal subset, `<!ENTITY ...>`, and XML declarations: none of
@@ -203,6 +204,8 @@ def extract_html(
         lines = _fallback_lines(tree)
         reason = "the extractor found no main text; the page's visible text is kept"
         return HtmlExtraction(lines=lines, key_points=key_points, fallback=reason)
+    body = tree.find("body")
+    locate(tree if body is None else body, lines)
     assert doc is not None
     return HtmlExtraction(
         lines=lines,

@@ -104,6 +104,9 @@ class Line:
     heading_hint: bool = False
     #: A row of a table the extractor kept (cells joined by " | "): data, not a label.
     table_row: bool = False
+    #: Where the block sits in the page (extracted HTML): the numbers of the page elements from
+    #: the root down to the one holding its text, or None when it was not found there.
+    path: tuple[int, ...] | None = None
     kind: Kind = Kind.BODY
     words: list[str] = field(default_factory=list)
 
