@@ -18,7 +18,9 @@ What it promises, per batch submitted:
 - a batch is cut into tasks of at most `chunk` articles, handed to whichever worker is free, so
   workers stay busy across batch boundaries; a busy worker also holds the next task in its
   socket, so it starts it the moment it sends a result, without waiting for this process (whose
-  dispatcher thread shares the interpreter with Kafka's, Prefect's and the store's threads);
+  dispatcher thread shares the interpreter with Kafka's, Prefect's and the store's threads); only
+  a task the socket's buffer takes whole is held (`hold_limit`), so sending it never blocks the
+  dispatcher while that worker blocks sending its result;
 - a task that has used `timeout` seconds of its worker's CPU (or four times that of wall time)
   since it was sent: its worker is killed (SIGKILL) and replaced; a task of one article becomes
   a `timeout` dead letter naming the stage it was in, a task of several is retried one article
@@ -44,6 +46,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from flows.stage_worker import Failed, Outcome, StageFactory, WorkerInfo, resolve
@@ -59,6 +62,12 @@ DEFAULT_ARTICLE_TIMEOUT = 60.0
 #: Articles per task: small enough that two workers share a batch of 64 evenly, large enough that
 #: `nlp.pipe` still batches and the pipe carries few messages.
 DEFAULT_CHUNK = 8
+
+#: The send buffer asked for on the pool's end of each worker's socket (the kernel may give less:
+#: net.core.wmem_max), so that a task can wait in it for a busy worker. A task is held only if
+#: its message is at most half the buffer the kernel reports (on a Unix socket that report is
+#: about what it takes before a send blocks).
+HOLD_BUFFER_BYTES = 1 << 20
 
 #: More workers than this gain little on one consumer's batch and each holds its own model.
 MAX_DEFAULT_WORKERS = 8
@@ -148,6 +157,8 @@ class _Worker:
     #: when the running one's result arrives. Not to blame if the worker dies or times out.
     queued: _Task | None = None
     queued_id: int = 0
+    #: The largest message that may wait in the socket for this worker (see HOLD_BUFFER_BYTES).
+    hold_limit: int = 0
     sent_at: float = 0.0
     cpu_at_send: float = 0.0
     stage: str = ""
@@ -274,8 +285,9 @@ class WorkerPool:
                     task.batch.error = PoolBroken("the worker pool closed")
                     task.batch._done.set()
             self._queue.clear()
+            stuck = self._thread.is_alive()  # the dispatcher did not end: do not wait on workers
             for worker in self._workers:
-                self._stop(worker)
+                self._stop(worker, kill=stuck)
             self._wake_r.close()
             self._wake_w.close()
 
@@ -302,9 +314,12 @@ class WorkerPool:
             stdin=subprocess.DEVNULL,
         )
         theirs.close()
+        with contextlib.suppress(OSError):
+            mine.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, HOLD_BUFFER_BYTES)
+        hold_limit = mine.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 2
         conn = Connection(mine.detach())
         conn.send(("init", self._factory_ref, self._settings_json))
-        return _Worker(process, conn)
+        return _Worker(process, conn, hold_limit=hold_limit)
 
     def _stop(self, worker: _Worker, kill: bool = False) -> None:
         if kill:
@@ -364,20 +379,28 @@ class WorkerPool:
                 return
             if worker.task is None:
                 task = self._queue.popleft()
-                worker.task, worker.task_id = task, self._send(worker, task)
+                worker.task, worker.task_id = task, self._send(worker, self._encode(task))
                 self._started(worker)
         for worker in ready:
             if not self._queue or self._closing:
                 return
-            if worker.task is not None and worker.queued is None and not self._retiring(worker):
-                task = self._queue.popleft()
-                worker.queued, worker.queued_id = task, self._send(worker, task)
+            if worker.task is None or worker.queued is not None or self._retiring(worker):
+                continue
+            message = self._encode(self._queue[0])
+            if len(message) <= worker.hold_limit:  # else it waits here until a worker is free
+                worker.queued = self._queue.popleft()
+                worker.queued_id = self._send(worker, message)
 
-    def _send(self, worker: _Worker, task: _Task) -> int:
+    def _encode(self, task: _Task) -> bytes:
+        """The next task message, as `Connection.send` would write it (the worker `recv`s it)."""
+        return bytes(ForkingPickler.dumps(("run", self._task_ids + 1, task.payloads)))
+
+    def _send(self, worker: _Worker, message: bytes) -> int:
+        """Send the message `_encode` made last; returns its task id."""
         self._task_ids += 1
         # If the worker died, its socket says so and the task is retried.
         with contextlib.suppress(OSError):
-            worker.conn.send(("run", self._task_ids, task.payloads))
+            worker.conn.send_bytes(message)
         return self._task_ids
 
     def _started(self, worker: _Worker) -> None:

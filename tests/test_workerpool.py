@@ -202,6 +202,34 @@ def test_a_deadline_ends_only_the_running_task_not_the_one_held_behind_it() -> N
     assert ids == [f"held-{i:04d}" for i in range(4)]
 
 
+def _long(index: int, chars: int) -> bytes:
+    """A plain-text article of about `chars` characters, of different paragraphs throughout."""
+    paragraphs, size, n = [], 0, 0
+    while size < chars:
+        line = f"Paragraph {n} of the long report {index}: the council met again on day {n}."
+        paragraphs.append(line)
+        size, n = size + len(line) + 2, n + 1
+    article = RawArticle(id=f"long-{index}", body="\n\n".join(paragraphs))
+    return article.model_dump_json().encode()
+
+
+def test_a_task_too_big_for_the_socket_buffer_is_not_held_so_nothing_deadlocks() -> None:
+    """Tasks and results of megabytes: a held task the socket could not take whole would block
+    the dispatcher while the worker blocks sending it a result. Such a task waits in the queue."""
+    settings = StageSettings(max_nlp_chars=2_000)
+    payloads = [_long(i, 2_500_000) for i in range(3)]
+    with WorkerPool(1, settings, timeout=120, chunk=1) as pool:
+        pool.wait_ready()
+        batch = pool.submit(payloads)
+        started = time.monotonic()
+
+        def not_stuck() -> None:
+            assert time.monotonic() - started < 150, "the pool is stuck"
+
+        outcomes = batch.result(on_wait=not_stuck, every=1.0)
+    assert all(isinstance(o, Done) and len(o.document_json) > 2_000_000 for o in outcomes)
+
+
 def broken_stages(settings: StageSettings) -> tuple[Stage, ...]:
     raise RuntimeError("no model here")
 
