@@ -32,6 +32,15 @@ DOUBLE_MARKS = frozenset('"“”„«»「」『』')
 SINGLE_MARKS = frozenset("'‘’‚‹›")
 ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
 
+
+def _any_of(chars: frozenset[str]) -> re.Pattern[str]:
+    """A pattern matching one of `chars`: the scan jumps from mark to mark with it instead of
+    looking at every character of the text in Python, which was most of the scan's time."""
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+
+
+_FAMILY_PATTERNS = {DOUBLE_MARKS: _any_of(DOUBLE_MARKS), SINGLE_MARKS: _any_of(SINGLE_MARKS)}
+
 #: Elisions written with a leading apostrophe ('em, 'n', 'til): never an opening quote.
 _ELISIONS = re.compile(r"(?:em|n|til|cause|tis|twas|bout|round)\b", re.IGNORECASE)
 _OPEN_CONTEXT = frozenset("([{—–-/")
@@ -133,6 +142,7 @@ def _scan(
     skip_iter = iter(sorted(skip))
     next_skip = next(skip_iter, None)
     name = "double" if family is DOUBLE_MARKS else "single"
+    pattern = _FAMILY_PATTERNS[family] if family in _FAMILY_PATTERNS else _any_of(family)
     for p_start, p_end in bounds:
         carried = pending
         pending = None
@@ -145,10 +155,9 @@ def _scan(
                 pending = carried
                 pending.content_start = continuation_mark + 1
         last_straight = text.rfind('"', p_start, p_end)
-        for i in range(p_start, p_end):
+        for mark in pattern.finditer(text, p_start, p_end):
+            i = mark.start()
             ch = text[i]
-            if ch not in family:
-                continue
             while next_skip is not None and next_skip[1] <= i:
                 next_skip = next(skip_iter, None)
             if next_skip is not None and next_skip[0] <= i < next_skip[1]:

@@ -202,19 +202,36 @@ def _parenthetical(verb: Token, p_start: int, p_end: int, starts: list[int]) -> 
     return _clause(starts, host.left_edge.i, hi, p_start, p_end)
 
 
+#: Lemmas (lower-cased) a verb needs for `find_reported` to take it: reported speech, a
+#: reported question ("ask" is a directive as well), a request, a retort ("shot back").
+_CANDIDATE_LEMMAS = INDIRECT_LEMMAS | DIRECTIVE_LEMMAS | {"shoot", "hit", "fire"}
+
+
 def _verbs_and_according(doc: Doc) -> list[int]:
-    """Indices of the tokens a report can hang on (verbs, auxiliaries, "according"), read from
-    the doc's arrays: no `Token` object per token, and no Python container per token either
-    (each one would count towards the garbage collector's next pass)."""
-    from spacy.attrs import LOWER, POS
+    """Indices of the tokens a report can hang on ("according", and the verbs and auxiliaries
+    whose lemma is a speech verb), read from the doc's arrays: no `Token` object for the other
+    verbs, which are most of them, and no Python container per token either (each one would
+    count towards the garbage collector's next pass)."""
+    from spacy.attrs import LEMMA, LOWER, POS
     from spacy.symbols import AUX, VERB
 
     if not len(doc):
         return []
-    according = doc.vocab.strings["according"]  # the hash; nothing is added
-    pos, lower = doc.to_array([POS, LOWER]).T
-    hits: list[int] = ((pos == VERB) | (pos == AUX) | (lower == according)).nonzero()[0].tolist()
-    return hits
+    strings = doc.vocab.strings
+    according = strings["according"]  # the hash; nothing is added
+    pos, lower, lemma = doc.to_array([POS, LOWER, LEMMA]).T
+    verbs: list[int] = ((pos == VERB) | (pos == AUX)).nonzero()[0].tolist()
+    hits = set((lower == according).nonzero()[0].tolist())
+    lemmas = lemma.tolist()
+    lowered: dict[int, str] = {}
+    for i in verbs:
+        h = lemmas[i]
+        word = lowered.get(h)
+        if word is None:
+            word = lowered[h] = strings[h].lower()
+        if word in _CANDIDATE_LEMMAS:
+            hits.add(i)
+    return sorted(hits)
 
 
 def find_reported(

@@ -101,6 +101,7 @@ class EntityIndex:
         self._gender = _genders(entities, text)
         self._by_id = {e.id: e for e in entities}
         self._text = text
+        self._by_word: dict[str, list[int]] | None = None
 
     def by_id(self, entity_id: str | None) -> Entity | None:
         return self._by_id.get(entity_id) if entity_id else None
@@ -146,24 +147,29 @@ class EntityIndex:
         """The person a description stands for ('the host said' after 'host Jane Roe' or 'Jane
         Roe, the show's host'): the nearest earlier person mention with the description's head
         noun right before it or in the words after it, outside quotes."""
-        words = {lemma, word}
+        by_word = self._description_index()
         i = bisect.bisect_left(self._starts, before)
-        for ref in reversed(self._refs[:i]):
-            if ref.end > before or not self.is_person(ref.entity):
+        # only the mentions that have one of the words near them, nearest first
+        near = sorted({j for w in (lemma, word) for j in by_word.get(w, ()) if j < i}, reverse=True)
+        for j in near:
+            ref = self._refs[j]
+            if ref.end > before or any(s <= ref.start < e for s, e in excluded):
                 continue
-            if any(s <= ref.start < e for s, e in excluded):
-                continue
-            # a title right before the name, or an apposition up to the next comma
-            left = _WORDS.findall(self._text[max(0, ref.start - 30) : ref.start].lower())[-2:]
-            right_text = self._text[ref.end : ref.end + 60]
-            right = (
-                _WORDS.findall(re.split(r"[,.;:()\n]", right_text[1:])[0].lower())[:6]
-                if right_text.startswith(",")
-                else []
-            )
-            if words & set(left) or words & set(right):
-                return ref.entity.id
+            return ref.entity.id
         return None
+
+    def _description_index(self) -> dict[str, list[int]]:
+        """Word -> the person mentions (indices into the sorted mentions) it describes, built once
+        per document: `described` is asked for every common-noun speaker, and reading the words
+        around each earlier mention anew for each one was most of the speakers' time."""
+        if self._by_word is None:
+            by_word: dict[str, list[int]] = {}
+            for j, ref in enumerate(self._refs):
+                if self.is_person(ref.entity):
+                    for w in _description_words(self._text, ref.start, ref.end):
+                        by_word.setdefault(w, []).append(j)
+            self._by_word = by_word
+        return self._by_word
 
     def antecedent(
         self, before: int, pronoun: str, excluded: list[Span], floor: int = 0
@@ -184,6 +190,20 @@ class EntityIndex:
                 continue
             return ref
         return None
+
+
+def _description_words(text: str, start: int, end: int) -> set[str]:
+    """The words that can describe the mention at [start, end): the two before it (a title,
+    'host Jane Roe') and, when a comma follows it, up to six of the apposition up to the next
+    comma or stop ('Jane Roe, the show's host')."""
+    left = _WORDS.findall(text[max(0, start - 30) : start].lower())[-2:]
+    right_text = text[end : end + 60]
+    right = (
+        _WORDS.findall(re.split(r"[,.;:()\n]", right_text[1:])[0].lower())[:6]
+        if right_text.startswith(",")
+        else []
+    )
+    return {*left, *right}
 
 
 def _genders(entities: list[Entity], text: str) -> dict[str, str]:
