@@ -323,6 +323,22 @@ def test_control_characters_in_a_page_are_dropped_not_a_dead_letter() -> None:
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in cleaned.text)
 
 
+def test_a_stray_end_of_document_tag_does_not_end_the_page() -> None:
+    """A `</body></html>` left early in a page (a header template closing its own snippet) is
+    ignored by browsers, which read on; the article after it is the page's text."""
+    body = (
+        "<html><head><title>Pier vote</title></head><body><header><nav>Home</nav>"
+        "</body></html></header><main><article>"
+        "<p>The harbour board met on Monday to vote on the new pier, and the vote passed by a"
+        " wide margin after a long and lively debate.</p>"
+        "<p>Work starts in spring and should end within two years, the board said in a"
+        " statement to reporters after the meeting.</p></article></main></body></html>"
+    )
+    cleaned = clean_article(RawArticle(body=body, content_type="text/html"))
+    assert "vote on the new pier" in cleaned.text
+    assert "Work starts in spring" in cleaned.text
+
+
 def test_a_recall_extraction_covering_little_of_the_page_asks_for_a_second_opinion() -> None:
     """The balanced extraction is consulted only when the recall one holds under a third of
     the page's block text: a full extraction is trusted, a cut-down one is not."""

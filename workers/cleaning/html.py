@@ -31,6 +31,10 @@ _DECLARATIONS = re.compile(r"<!(?:ENTITY|ELEMENT|ATTLIST|NOTATION)\b[^>]*>|<\?xm
 #: feed become spaces, since they separate words).
 _CONTROL_SPACES = str.maketrans({"\x0b": " ", "\x0c": " "})
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f]")
+#: End tags of <body> and <html>. A browser reads on after a stray one (HTML5 puts what follows
+#: back in the body), while libxml2 drops the rest of the page: an early `</body></html>` left
+#: in a header template then cut the whole article away. The parser closes both at the end.
+_DOCUMENT_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 
 _PARSER = html.HTMLParser(
     no_network=True,
@@ -83,6 +87,7 @@ def parse_html(markup: str) -> html.HtmlElement | None:
     """A tree from untrusted markup, or None when nothing parseable is there."""
     markup = _DECLARATIONS.sub("", _DTD_SUBSET.sub("", markup))
     markup = _XML_FORBIDDEN.sub("", markup.translate(_CONTROL_SPACES))
+    markup = _DOCUMENT_END_TAGS.sub("", markup)
     if not markup.strip():
         return None
     try:
