@@ -19,7 +19,7 @@ from schemas import EnrichedDocument, RawArticle, StageSettings
 from workers.assemble import assemble
 from workers.base import WorkItem
 from workers.cleaning import CleaningStage
-from workers.cleaning.article import clean_article
+from workers.cleaning.article import _drop_copied_runs, clean_article
 from workers.cleaning.blocks import block_lines
 from workers.cleaning.html import extract_html
 from workers.cleaning.layout import cut_outside_tail
@@ -337,6 +337,28 @@ def test_a_stray_end_of_document_tag_does_not_end_the_page() -> None:
     cleaned = clean_article(RawArticle(body=body, content_type="text/html"))
     assert "vote on the new pier" in cleaned.text
     assert "Work starts in spring" in cleaned.text
+
+
+def test_a_second_copy_of_the_article_body_goes_but_short_repeats_stay() -> None:
+    """A page that renders its post body twice (a hidden tab, a mobile variant) is read once;
+    a short passage the article itself repeats (a few repeated steps) stays."""
+    paragraphs = [
+        f"Step {n} of the harbour plan moves the ferry berth {n} metres east, the board said"
+        " on Monday, and the work is paid from the port's own budget this year."
+        for n in range(1, 13)
+    ]
+    closing = ["Questions about the berth can be sent to the port office until the end of May."]
+    lines = [make_line(text, False) for text in [*paragraphs, *closing, *paragraphs]]
+    for line in lines:
+        line.kind = Kind.BODY
+    _drop_copied_runs(lines)
+    assert [line.text for line in lines if line.kind.kept] == [*paragraphs, *closing]
+
+    short = [make_line(text, False) for text in [*paragraphs[:3], *paragraphs[:3]]]
+    for line in short:
+        line.kind = Kind.BODY
+    _drop_copied_runs(short)
+    assert all(line.kind is Kind.BODY for line in short)
 
 
 def test_a_recall_extraction_covering_little_of_the_page_asks_for_a_second_opinion() -> None:

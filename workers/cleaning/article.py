@@ -202,6 +202,37 @@ def _drop_author_box(lines: list[Line], byline: str, stops: frozenset[str]) -> N
             return
 
 
+#: A second copy of the article's text is a run of at least this many kept blocks ...
+COPY_MIN_BLOCKS = 10
+#: ... holding at least this many words. Short repeats are the article's own (a table's row
+#: labels, a step repeated in a training plan, a pull quote): the gold keeps them twice.
+COPY_MIN_WORDS = 150
+
+
+def _drop_copied_runs(lines: list[Line]) -> None:
+    """A long run of kept blocks that repeats an earlier run block for block goes. Some pages
+    render the whole post body twice (a tab or a mobile variant hidden by CSS, which an
+    extractor does not see): the reader sees it once, so the second copy is not text."""
+    kept = [line for line in lines if line.kind.kept]
+    keys = [line.text for line in kept]  # a rendered copy is the same text; no folding cost
+    first: dict[str, int] = {}
+    i = 0
+    while i < len(kept):
+        j = first.get(keys[i])
+        if j is not None:
+            n = 0
+            while i + n < len(kept) and j + n < i and keys[j + n] == keys[i + n]:
+                n += 1
+            run = kept[i : i + n]
+            if n >= COPY_MIN_BLOCKS and sum(line.n_words for line in run) >= COPY_MIN_WORDS:
+                for line in run:
+                    line.kind = Kind.BOILERPLATE
+                i += n
+                continue
+        first.setdefault(keys[i], i)
+        i += 1
+
+
 def clean_article(raw: RawArticle) -> CleanedArticle:
     prepared = prepare(raw)
     language = prepared.given_language or detect_language(language_sample(prepared.lines))
@@ -228,6 +259,7 @@ def finish(prepared: Prepared, language: str | None) -> CleanedArticle:
         if byline:
             _drop_author_box(lines, byline, stops)
         cut_outside_tail(lines)
+        _drop_copied_runs(lines)
 
     body = [line.text for line in lines if line.kind.kept]
     highlights = _highlights(lines, key_points)

@@ -18,7 +18,7 @@ class CleaningStage:
     """
 
     name = FailedStage.CLEANING
-    version = "1.6.1"
+    version = "1.6.2"
     #: No spaCy parse: the stream may run this stage ahead, on another thread.
     parse_model: str | None = None
 
