@@ -91,3 +91,42 @@ def test_the_recorded_text_changes_nothing(docs: list[Doc]) -> None:
         assert extract_quotes(text, None, recorded, with_text, parsed_text(recorded)) == (
             extract_quotes(text, None, plain, with_text)
         )
+
+
+def test_token_range_of_characters_is_char_span_expanded(docs: list[Doc]) -> None:
+    """`span_of_chars` stands in for `Doc.char_span(..., alignment_mode="expand")` when the entity
+    stage mirrors its mentions onto `doc.ents`: for ranges starting at a token, inside one, or
+    ending inside one."""
+    checked = 0
+    for doc in docs:
+        cols = Columns(doc)
+        for i, tok in enumerate(doc):
+            if tok.is_space:
+                continue
+            for start in (tok.idx, tok.idx + len(tok.text) // 2):
+                for width in (1, len(tok.text), len(tok.text) + 3):
+                    end = min(start + width, len(doc.text))
+                    span = doc.char_span(start, end, alignment_mode="expand")
+                    if span is None or end <= start or doc.text[end - 1].isspace():
+                        continue
+                    assert cols.span_of_chars(start, end) == (span.start, span.end), (i, start)
+                    checked += 1
+    assert checked > 1_000
+
+
+def test_columns_are_read_once_per_doc_and_follow_new_entities(docs: list[Doc]) -> None:
+    """The rule components and the entity stage share one set of columns per doc; entities set
+    through them are what they report afterwards."""
+    from spacy.tokens import Span
+
+    from workers.nlp import columns_of, drop_columns
+
+    doc = load_nlp(MODEL)(CONSTRUCTED)
+    cols = columns_of(doc)
+    assert columns_of(doc) is cols
+    before = cols.entities
+    cols.set_entities([Span(doc, 0, 1, label="GPE"), Span(doc, 0, 2, label="ORG")])
+    assert cols.entities == [(0, 2, "ORG")] == [(e.start, e.end, e.label_) for e in doc.ents]
+    assert before != cols.entities
+    drop_columns(doc)
+    assert columns_of(doc) is not cols

@@ -3,13 +3,14 @@ parse (`cut`, `is_english`), a parse read as plain columns, and the table of giv
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 
 @lru_cache(maxsize=4)
@@ -61,6 +62,33 @@ def parsed_text(doc: Doc) -> str:
     """`doc.text`, from the record `parse` left when there is one."""
     text = doc.user_data.get(_PARSED_TEXT)
     return text if isinstance(text, str) else doc.text
+
+
+#: `Doc.user_data` key under which `columns_of` keeps a doc's columns.
+_COLUMNS = "newsflow.columns"
+
+
+def columns_of(doc: Doc, text: str | None = None) -> Columns:
+    """The doc's token columns, read once and kept on the doc for every rule layer and stage
+    that reads the same parse: building them (one `to_array`, a string look-up per token) costs
+    about as much as the entity stage's clustering, and the rule components and the entity
+    stage read the same doc one after the other. They live as long as the doc; they are not
+    serialisable, so `drop_columns` before `Doc.to_bytes`. `text` is `doc.text` when the caller
+    has it (otherwise the string `parse` recorded, or the columns join it when asked)."""
+    found = doc.user_data.get(_COLUMNS)
+    if isinstance(found, Columns):
+        return found
+    if text is None:
+        recorded = doc.user_data.get(_PARSED_TEXT)
+        text = recorded if isinstance(recorded, str) else None
+    columns = Columns(doc, text)
+    doc.user_data[_COLUMNS] = columns
+    return columns
+
+
+def drop_columns(doc: Doc) -> None:
+    """Forget the columns `columns_of` kept on the doc."""
+    doc.user_data.pop(_COLUMNS, None)
 
 
 class Columns:
@@ -143,10 +171,28 @@ class Columns:
     @property
     def entities(self) -> list[tuple[int, int, str]]:
         """The doc's entities as (start, end, label), read once: `doc.ents` builds a Span per
-        entity, and reads every token, on each access. As they were when first asked for."""
+        entity, and reads every token, on each access. As they were when first asked for, or
+        last given to `set_entities`."""
         if self._entities is None:
             self._entities = [(ent.start, ent.end, ent.label_) for ent in self.doc.ents]
         return self._entities
+
+    def set_entities(self, spans: list[Span]) -> None:
+        """`doc.set_ents` with the longest of overlapping spans kept (`filter_spans`), every
+        other token outside an entity; `entities` then reads the new ones. Entities of a doc
+        whose columns are shared are set here, so no reader sees stale ones."""
+        from spacy.util import filter_spans
+
+        kept = filter_spans(spans)
+        self.doc.set_ents(kept, default="outside")
+        self._entities = [(span.start, span.end, span.label_) for span in kept]
+
+    def span_of_chars(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens (start, end) covering the characters start..end (`Doc.char_span`'s "expand"
+        for a non-empty range that starts in a token), without making a `Span`."""
+        first = bisect_right(self.idx, start) - 1
+        last = bisect_right(self.idx, end - 1) - 1
+        return max(first, 0), last + 1
 
     def span_text(self, start: int, end: int) -> str:
         """`doc[start:end].text` for 0 <= start, end <= n."""

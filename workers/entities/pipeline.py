@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from workers.entities import context
 from workers.entities import mentions as m
-from workers.nlp import Columns, load_nlp
+from workers.nlp import Columns, columns_of, load_nlp
 
 if TYPE_CHECKING:
     from workers.entities.mentions import Candidate
@@ -74,7 +73,7 @@ class _Work:
 def _work(doc: Doc) -> _Work:
     work = doc.user_data.get(_WORK)
     if not isinstance(work, _Work):
-        work = _Work(Columns(doc))
+        work = _Work(columns_of(doc))
         doc.user_data[_WORK] = work
     return work
 
@@ -96,12 +95,12 @@ for _name, _step, _ in STEPS:
 @Language.component(WRITER)
 def write_entity_spans(doc: Doc) -> Doc:
     """The candidates as `doc.ents` (overlaps resolved longest first), and as plain tuples in
-    `doc.user_data` (which must stay serialisable) for `candidates_of`; drops what the layers
-    shared."""
-    cands = _work(doc).current()
+    `doc.user_data` for `candidates_of`; drops the layers' working record (the doc's columns
+    stay, for the entity stage: `workers.nlp.columns_of`)."""
+    work = _work(doc)
+    cands = work.current()
     doc.user_data[_CANDIDATES] = [(c.start, c.end, c.label, c.source) for c in cands]
-    spans = [Span(doc, c.start, c.end, label=c.label) for c in cands]
-    doc.set_ents(filter_spans(spans), default="outside")
+    work.t.set_entities([Span(doc, c.start, c.end, label=c.label) for c in cands])
     doc.user_data.pop(_WORK, None)
     return doc
 

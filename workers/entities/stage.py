@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
-from spacy.util import filter_spans
+from spacy.tokens import Doc, Span
 
 from schemas import Entity, FailedStage, StageSettings
 from workers.base import WorkItem
 from workers.entities.cluster import build_entities
 from workers.entities.mentions import find_mentions
 from workers.entities.pipeline import entity_nlp
-from workers.nlp import Columns, cut, is_english, parse, parsed_text
+from workers.nlp import columns_of, cut, is_english, parse, parsed_text
 
 __all__ = ["VERSION", "EntityStage", "cut", "extract_entities", "is_english"]
 
@@ -18,23 +17,24 @@ VERSION = "1.1.2"
 
 
 def extract_entities(doc: Doc, text: str | None = None) -> list[Entity]:
-    """Entities of a parsed text, mentions indexing `doc.text`. Pure: reads the doc only.
+    """Entities of a parsed text, mentions indexing `doc.text`. Reads the doc (and keeps its
+    columns on it, `workers.nlp.columns_of`, for the next reader of the same parse).
 
     `text` is `doc.text` when the caller has it (the string it parsed): spaCy rebuilds `Doc.text`
     from every token on each access."""
-    columns = Columns(doc, text)
+    columns = columns_of(doc, text)
     return build_entities(doc, find_mentions(doc, columns), columns)
 
 
 def _set_ents(doc: Doc, entities: list[Entity]) -> None:
     """Mirror the corrected entities onto `doc.ents`, so the quote stage sees the same labels."""
+    columns = columns_of(doc)
     spans = []
     for ent in entities:
         for m in ent.mentions:
-            span = doc.char_span(m.start, m.end, label=ent.type.value, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-    doc.set_ents(filter_spans(spans), default="outside")
+            start, end = columns.span_of_chars(m.start, m.end)
+            spans.append(Span(doc, start, end, label=ent.type.value))
+    columns.set_entities(spans)
 
 
 class EntityStage:
