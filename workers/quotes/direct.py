@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from schemas import Speaker
-from workers.nlp import token_starts
+from workers.nlp import columns_of, token_starts
 from workers.quotes.cues import NAMING_LEMMAS, REPORTING_LEMMAS
 from workers.quotes.marks import MarkedSpan
 
@@ -158,12 +158,19 @@ def _subject(verb: Token, lo: int, hi: int) -> Token | None:
     return None
 
 
-def _find_cue(tokens: list[Token], lo: int, hi: int) -> tuple[Token, Token, str] | None:
-    """(cue token, subject token, cue text) of the first cue in the window with a subject."""
-    for tok in tokens:
-        head = _according_to(tok)
-        if head is not None:
-            return tok, head, "according to"
+def _find_cue(doc: Doc, window: list[int], lo: int, hi: int) -> tuple[Token, Token, str] | None:
+    """(cue token, subject token, cue text) of the first cue in the window (token indices) with
+    a subject. Only 'according' and the verbs become `Token` objects: nothing else is a cue."""
+    cols = columns_of(doc)
+    lower, pos = cols.lower, cols.pos
+    for i in window:
+        if lower[i] == "according":
+            head = _according_to(doc[i])
+            if head is not None:
+                return doc[i], head, "according to"
+        if pos[i] not in {"VERB", "AUX"}:
+            continue
+        tok = doc[i]
         if _is_cue(tok):
             subj = _subject(tok, lo, hi)
             if subj is None and tok.tag_ == "VBG":
@@ -177,30 +184,34 @@ def _find_cue(tokens: list[Token], lo: int, hi: int) -> tuple[Token, Token, str]
     return None
 
 
-def _after_window(idx: TokenIndex, end: int, p_end: int) -> list[Token]:
-    doc = idx.doc
-    out: list[Token] = []
+def _after_window(idx: TokenIndex, end: int, p_end: int) -> list[int]:
+    """Indices of the clause's tokens right after the closing mark."""
+    cols = columns_of(idx.doc)
+    words, starts, n = cols.words, cols.idx, cols.n
+    out: list[int] = []
     i = idx.first_at_or_after(end)
-    while i < len(doc) and len(out) < _WINDOW:
-        tok = doc[i]
-        if tok.idx >= p_end or tok.text[0] in '“"‘«':
+    while i < n and len(out) < _WINDOW:
+        word = words[i]
+        if starts[i] >= p_end or word[0] in '“"‘«':
             break
-        out.append(tok)
-        if tok.text in _SENT_END:
+        out.append(i)
+        if word in _SENT_END:
             break
         i += 1
     return out
 
 
-def _before_window(idx: TokenIndex, start: int, p_start: int) -> list[Token]:
-    doc = idx.doc
-    out: list[Token] = []
+def _before_window(idx: TokenIndex, start: int, p_start: int) -> list[int]:
+    """Indices of the clause's tokens right before the opening mark, in text order."""
+    cols = columns_of(idx.doc)
+    words, starts = cols.words, cols.idx
+    out: list[int] = []
     i = idx.last_before(start)
     while i >= 0 and len(out) < _WINDOW:
-        tok = doc[i]
-        if tok.idx < p_start or tok.text in _SENT_END or tok.text[-1] in "”»":
+        word = words[i]
+        if starts[i] < p_start or word in _SENT_END or word[-1] in "”»":
             break
-        out.append(tok)
+        out.append(i)
         i -= 1
     out.reverse()
     return out
@@ -273,7 +284,10 @@ def _governing_cue(
             return found
     # 'according to X' anywhere in the sentence attributes the whole sentence
     sent_lo, sent_hi = _sentence_range(doc, first)
+    lower = columns_of(doc).lower
     for i in range(sent_lo, sent_hi):
+        if lower[i] != "according":
+            continue
         head = _according_to(doc[i])
         if head is not None and not (first <= head.i <= last):
             return doc[i], head, "according to"
@@ -285,11 +299,13 @@ def _according_to_head(tok: Token) -> Token | None:
 
 
 def _sentence_range(doc: Doc, i: int, reach: int = 80) -> tuple[int, int]:
+    cols = columns_of(doc)
+    starts, n = cols.sent_start, cols.n
     lo = i
-    while lo > 0 and i - lo < reach and not doc[lo].is_sent_start:
+    while lo > 0 and i - lo < reach and not starts[lo]:
         lo -= 1
     hi = i + 1
-    while hi < len(doc) and hi - i < reach and not doc[hi].is_sent_start:
+    while hi < n and hi - i < reach and not starts[hi]:
         hi += 1
     return lo, hi
 
@@ -325,6 +341,7 @@ def attribute(
     if doc is None:
         return
     idx = TokenIndex(doc, parsed_len, starts)
+    cols = columns_of(doc)
     for cand in cands:
         if cand.end > idx.limit:
             continue
@@ -340,17 +357,17 @@ def attribute(
         if source is not None:
             found = (source, source, "―")
         if found is None and after and (ends_open or follows == ","):
-            found = _find_cue(after, lo_tok, hi_tok)
+            found = _find_cue(doc, after, lo_tok, hi_tok)
         if found is None:
             before = _before_window(idx, cand.start, p_start)
-            gap = text[before[-1].idx + len(before[-1].text) : cand.start] if before else ""
-            last = before[-1].text if before else ""
+            gap = text[cols.end_char(before[-1]) : cand.start] if before else ""
+            last = cols.words[before[-1]] if before else ""
             if before and (
-                gap.strip() in {",", ":"} or last in {",", ":", "that"} or _is_cue(before[-1])
+                gap.strip() in {",", ":"} or last in {",", ":", "that"} or _is_cue(doc[before[-1]])
             ):
-                found = _find_cue(list(reversed(before)), lo_tok, hi_tok)
+                found = _find_cue(doc, before[::-1], lo_tok, hi_tok)
                 if found is None and (last == ":" or gap.strip() == ":"):
-                    lead = _lead_in_subject(before)
+                    lead = _lead_in_subject([doc[i] for i in before])
                     if lead is not None:
                         found = (lead[0], lead[1], lead[0].text)
         inner = False

@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from workers.nlp import token_starts
+from workers.nlp import columns_of, token_starts
 from workers.quotes.cues import DIRECTIVE_LEMMAS, INDIRECT_LEMMAS
 
 if TYPE_CHECKING:
@@ -59,15 +59,16 @@ Run = tuple[int, int]
 def _trim(doc: Doc, run: Run) -> tuple[int, int] | None:
     """Char span of the run without leading 'that'/punctuation and trailing punctuation. Only
     the edge tokens are looked at, so a long clause costs no more than a short one."""
+    cols = columns_of(doc)
+    lower, space, punct = cols.lower, cols.space, cols.punct
     lo, hi = run
-    while lo < hi and (doc[lo].lower_ in _EDGE_SKIP or doc[lo].is_space):
+    while lo < hi and (lower[lo] in _EDGE_SKIP or space[lo]):
         lo += 1
-    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+    while hi > lo and (punct[hi - 1] or space[hi - 1]):
         hi -= 1
     if hi - lo < 2:
         return None
-    first, last = doc[lo], doc[hi - 1]
-    return first.idx, last.idx + len(last.text)
+    return cols.idx[lo], cols.end_char(hi - 1)
 
 
 def _inside(starts: list[int], lo: int, hi: int, p_start: int, p_end: int) -> Run:
@@ -86,12 +87,13 @@ def _paragraph_of(pos: int, bounds: list[Span]) -> int:
 def _sentence(tok: Token, reach: int = 80) -> tuple[int, int]:
     """Token range of the sentence around `tok`, found locally (Token.sent walks the whole
     sentence, which hostile input can make as long as the document)."""
-    doc = tok.doc
+    cols = columns_of(tok.doc)
+    starts, n = cols.sent_start, cols.n
     lo = tok.i
-    while lo > 0 and tok.i - lo < reach and not doc[lo].is_sent_start:
+    while lo > 0 and tok.i - lo < reach and not starts[lo]:
         lo -= 1
     hi = tok.i + 1
-    while hi < len(doc) and hi - tok.i < reach and not doc[hi].is_sent_start:
+    while hi < n and hi - tok.i < reach and not starts[hi]:
         hi += 1
     return lo, hi
 

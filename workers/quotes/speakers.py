@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from schemas import Entity, EntityType, Speaker
-from workers.nlp import given_name_gender
+from workers.nlp import columns_of, given_name_gender
 from workers.quotes.cues import (
     FEMALE_PRONOUNS,
     FEMALE_TITLES,
@@ -49,25 +49,24 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
             left_tok = min(left_tok, child.left_edge.i)
         else:
             right_tok = max(right_tok, child.right_edge.i)
-    doc = head.doc
+    cols = columns_of(head.doc)
+    words, punct, space = cols.words, cols.punct, cols.space
     left_tok = max(left_tok, head.i - 12)  # a speaker phrase is short; a longer one is a misparse
     right_tok = min(right_tok, head.i + 12)
     # Stop at punctuation inside the gathered range (a comma starts an aside).
     for i in range(head.i + 1, right_tok + 1):
-        if doc[i].is_punct and doc[i].text not in {".", "-", "'", "’"}:
+        if punct[i] and words[i] not in {".", "-", "'", "’"}:
             right_tok = i - 1
             break
     for i in range(head.i - 1, left_tok - 1, -1):
-        if doc[i].is_punct and doc[i].text not in {".", "-"}:
+        if punct[i] and words[i] not in {".", "-"}:
             left_tok = i + 1
             break
-    while left_tok < head.i and (doc[left_tok].dep_ in {"cc", "prep"} or doc[left_tok].is_space):
+    while left_tok < head.i and (head.doc[left_tok].dep_ in {"cc", "prep"} or space[left_tok]):
         left_tok += 1
-    while right_tok > head.i and doc[right_tok].is_space:
+    while right_tok > head.i and space[right_tok]:
         right_tok -= 1
-    start = doc[left_tok].idx
-    end = doc[right_tok].idx + len(doc[right_tok].text)
-    return start, end
+    return cols.idx[left_tok], cols.end_char(right_tok)
 
 
 def head_bounds(head: Token) -> tuple[int, int]:
