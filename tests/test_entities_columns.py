@@ -130,3 +130,23 @@ def test_columns_are_read_once_per_doc_and_follow_new_entities(docs: list[Doc]) 
     assert before != cols.entities
     drop_columns(doc)
     assert columns_of(doc) is not cols
+
+
+def test_a_doc_and_its_kept_columns_are_freed_without_the_cycle_collector() -> None:
+    """The columns kept on a doc refer back to it weakly: a cycle would keep every parsed doc of
+    a worker (its arrays and tensor) alive until a full collection (+110 MB RSS over 96 articles
+    in a stage worker before this was found)."""
+    import gc
+    import weakref
+
+    from workers.entities.pipeline import entity_nlp
+
+    doc = next(parse(entity_nlp(MODEL), [CONSTRUCTED], batch_size=1))
+    extract_entities(doc, parsed_text(doc))
+    gone = weakref.ref(doc)
+    gc.disable()
+    try:
+        del doc
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -3,6 +3,7 @@ parse (`cut`, `is_english`), a parse read as plain columns, and the table of giv
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -102,11 +103,11 @@ class Columns:
     """
 
     __slots__ = (
+        "_doc",
         "_ends",
         "_entities",
         "_text",
         "alpha",
-        "doc",
         "idx",
         "lower",
         "n",
@@ -136,7 +137,9 @@ class Columns:
             SPACY,
         )
 
-        self.doc = doc
+        # The doc keeps its columns (`columns_of`): a strong reference back would make a cycle,
+        # and a cycle keeps a parsed doc (its arrays, its tensor) alive until a full collection.
+        self._doc = weakref.ref(doc)
         self.n = n = len(doc)
         self._text = text
         self._ends: dict[int, int] | None = None
@@ -158,6 +161,14 @@ class Columns:
         self.idx: list[int] = cols[3]
         self.alpha, self.punct, self.space, self.stop, self.upper = flags[:5]
         self.trailing_space, self.sent_start = flags[5:]
+
+    @property
+    def doc(self) -> Doc:
+        """The doc these columns were read from (held weakly: see `__init__`)."""
+        doc = self._doc()
+        if doc is None:
+            raise ReferenceError("the doc these columns were read from is gone")
+        return doc
 
     @property
     def text(self) -> str:
