@@ -24,7 +24,7 @@ from workers.entities.gazetteer import (
     normalise,
 )
 from workers.entities.mentions import Candidate
-from workers.nlp import Columns
+from workers.nlp import Columns, columns_of
 
 _PLACE = frozenset({"GPE", "LOC"})
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "&"})
@@ -196,7 +196,7 @@ class _FormIndex:
 def cluster_mentions(
     doc: Doc, candidates: list[Candidate], columns: Columns | None = None
 ) -> list[list[_Mention]]:
-    t = columns if columns is not None else Columns(doc)
+    t = columns if columns is not None else columns_of(doc)
     mentions = []
     for c in candidates:
         if c.start >= c.end:

@@ -39,7 +39,7 @@ from workers.entities.gazetteer import (
     known_names,
 )
 from workers.entities.lexicon import lexicon
-from workers.nlp import Columns
+from workers.nlp import Columns, columns_of
 
 #: The model labels the stage keeps: the EntityType values. Dates, numbers and money are left out.
 KEPT_LABELS = frozenset(
@@ -817,5 +817,5 @@ def find_mentions(doc: Doc, columns: Columns | None = None) -> list[Candidate]:
     found = candidates_of(doc)
     if found is not None:
         return found
-    t = columns if columns is not None else Columns(doc)
+    t = columns if columns is not None else columns_of(doc)
     return run_steps(t)

@@ -12,7 +12,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from schemas import Entity, Quote, QuoteKind, Speaker
-from workers.nlp import token_starts
+from workers.nlp import columns_of
 from workers.quotes.direct import (
     Candidate,
     attribute,
@@ -81,7 +81,7 @@ def extract_quotes(
     if doc is not None and parsed_text is None:
         parsed_text = doc.text
     parsed_len = len(parsed_text) if parsed_text is not None else 0
-    starts = token_starts(doc) if doc is not None else []
+    starts = columns_of(doc).idx if doc is not None else []  # read once, by the entity stage
     para_starts = [s for s, _ in bounds]
     cands = [
         Candidate(span, max(0, bisect.bisect_right(para_starts, span.start) - 1))
