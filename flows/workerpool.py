@@ -46,7 +46,6 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from flows.stage_worker import Failed, Outcome, StageFactory, WorkerInfo, resolve
@@ -68,6 +67,15 @@ DEFAULT_CHUNK = 8
 #: its message is at most half the buffer the kernel reports (on a Unix socket that report is
 #: about what it takes before a send blocks).
 HOLD_BUFFER_BYTES = 1 << 20
+
+
+def _message_bound(task: _Task) -> int:
+    """At least the bytes `Connection.send` writes for the task's message, without pickling it
+    (the dispatcher asks again on every pass while the task waits): its payloads, and for each
+    payload and 64 KiB pickle frame a few bytes of opcodes and length, counted generously."""
+    size = sum(len(payload) for payload in task.payloads)
+    return size + size // 4096 + 32 * len(task.payloads) + 256
+
 
 #: More workers than this gain little on one consumer's batch and each holds its own model.
 MAX_DEFAULT_WORKERS = 8
@@ -379,28 +387,22 @@ class WorkerPool:
                 return
             if worker.task is None:
                 task = self._queue.popleft()
-                worker.task, worker.task_id = task, self._send(worker, self._encode(task))
+                worker.task, worker.task_id = task, self._send(worker, task)
                 self._started(worker)
         for worker in ready:
             if not self._queue or self._closing:
                 return
             if worker.task is None or worker.queued is not None or self._retiring(worker):
                 continue
-            message = self._encode(self._queue[0])
-            if len(message) <= worker.hold_limit:  # else it waits here until a worker is free
+            if _message_bound(self._queue[0]) <= worker.hold_limit:  # else it waits for a free one
                 worker.queued = self._queue.popleft()
-                worker.queued_id = self._send(worker, message)
+                worker.queued_id = self._send(worker, worker.queued)
 
-    def _encode(self, task: _Task) -> bytes:
-        """The next task message, as `Connection.send` would write it (the worker `recv`s it)."""
-        return bytes(ForkingPickler.dumps(("run", self._task_ids + 1, task.payloads)))
-
-    def _send(self, worker: _Worker, message: bytes) -> int:
-        """Send the message `_encode` made last; returns its task id."""
+    def _send(self, worker: _Worker, task: _Task) -> int:
         self._task_ids += 1
         # If the worker died, its socket says so and the task is retried.
         with contextlib.suppress(OSError):
-            worker.conn.send_bytes(message)
+            worker.conn.send(("run", self._task_ids, task.payloads))
         return self._task_ids
 
     def _started(self, worker: _Worker) -> None:

@@ -316,3 +316,20 @@ def test_workers_leave_near_duplicates_to_their_consumer() -> None:
         cleaning(items)
         assert items[1].cleaned is not None
         assert items[1].cleaned.duplicate_of == expected
+
+
+@pytest.mark.parametrize(
+    "sizes", [[0], [1], [10] * 300, [4_300] * 8, [70_000, 3], [2_500_000], [65_536] * 40]
+)
+def test_the_size_a_task_is_held_by_is_never_below_its_message(sizes: list[int]) -> None:
+    """A task is held in a worker's socket by a bound on its message, not by pickling it on every
+    dispatcher pass: the bound must not fall below what `Connection.send` really writes, or a
+    held task could block the dispatcher (the deadlock of the 2.5 MB test)."""
+    from multiprocessing.reduction import ForkingPickler
+
+    from flows.workerpool import PoolBatch, _message_bound, _Task
+
+    payloads = [os.urandom(n) for n in sizes]
+    task = _Task(PoolBatch.__new__(PoolBatch), list(range(len(payloads))), payloads)
+    written = len(ForkingPickler.dumps(("run", 2**62, payloads)))
+    assert written <= _message_bound(task) <= written + sum(sizes) // 1000 + 32 * len(sizes) + 256
