@@ -5,8 +5,9 @@ either way the next batch's stages are under way while a batch is finished and s
 
 - in this process (`--workers 0`): decode and the stages before the first parse run on a helper
   thread, the parse and the rest on the stream's thread (the path every flow had before);
-- in worker processes (`--workers N`): decode here (what is not a RawArticle is a dead letter at
-  once), the whole pipeline in the workers, which are fed as soon as a batch is read. The
+- in worker processes (`--workers N`): decode here, without a task run of its own (what is not a
+  RawArticle is a dead letter at once; the batch's task runs are `stages` and `store`), the whole
+  pipeline in the workers, which are fed as soon as a batch is read. The
   near-duplicate check runs here, in batch order, on the cleaned text the workers return: only the
   consumer sees every article, so a copy is found whichever worker cleaned the first one.
 
@@ -135,7 +136,7 @@ class PooledRunner:
         self.duplicates = DuplicateIndex(settings.dedup_threshold)
 
     def start(self, envelopes: list[Envelope], label: str) -> PendingBatch:
-        opened = open_batch(envelopes, label)
+        opened = open_batch(envelopes, label, as_task=False)
         batch = self.pool.submit([item.extras["envelope"].payload for item in opened.items])
         return _PooledPending(self, opened, batch)
 

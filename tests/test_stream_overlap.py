@@ -192,3 +192,49 @@ def test_only_the_stages_before_the_parse_run_ahead() -> None:
     assert split_at_parse((cleaning, entities, quotes)) == ((cleaning,), (entities, quotes))
     assert split_at_parse((cleaning,)) == ((cleaning,), ())
     assert split_at_parse((cleaning, quotes)) == ((cleaning,), (quotes,))
+
+
+def test_with_stage_workers_a_batch_has_two_task_runs_and_bad_input_is_still_dead_lettered(
+    tmp_path: Path,
+) -> None:
+    """With worker processes a batch's task runs are `stages` and `store`: the decode runs in the
+    flow's process without one (a task run costs the Prefect server far more CPU than decoding a
+    batch), and still dead-letters what is not an article and reports its seconds."""
+    from flows.runner import PooledRunner
+    from flows.workerpool import WorkerPool
+
+    settings = StageSettings(entities=False, quotes=False)
+    events = Events()
+    source = BatchesOf([BATCH, 2], events, caught_up=False)
+    bad = Envelope(b"{not json", Origin(kind="kafka", topic="t", partition=0, offset=99))
+    source.batches_[1].append(bad)
+    store = LocalFolderStore(tmp_path)
+    with WorkerPool(1, settings, timeout=120) as pool:
+
+        @flow(name="pooled-task-runs-test")
+        def go() -> tuple[str, int, int, float]:
+            summary = drain(
+                source,
+                StoreDocumentSink(store),
+                StoreDeadLetterSink(store),
+                PooledRunner(pool, settings),
+                max_batch=BATCH,
+            )
+            return str(flow_run.id), summary.stored, summary.dead, summary.stage_seconds["decode"]
+
+        run_id, stored, dead, decode_seconds = go()
+    assert (stored, dead) == (BATCH + 2, 1)
+    assert decode_seconds > 0
+    assert len(list(tmp_path.glob("dead/**/*.json"))) == 1
+
+    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[uuid.UUID(run_id)]))
+    deadline = time.monotonic() + 30  # task runs reach the server as events, a moment later
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = client.read_task_runs(flow_run_filter=wanted)
+            if len(runs) >= 4 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        time.sleep(1.0)  # a stray decode task run would arrive with the others
+        names = sorted(r.name for r in client.read_task_runs(flow_run_filter=wanted))
+    assert [n.split(" | ")[0] for n in names] == ["stages", "stages", "store", "store"], names
