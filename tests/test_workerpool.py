@@ -88,6 +88,13 @@ def test_workers_start_no_thread(pool: WorkerPool) -> None:
             assert info.single_threaded is True
 
 
+def test_workers_freeze_what_they_loaded(pool: WorkerPool) -> None:
+    """The model and modules are out of the cycle collector's way (tens of thousands of
+    objects), and the documents still match the in-process path (test below)."""
+    for info in pool.started:
+        assert info.frozen > 20_000
+
+
 def test_same_documents_as_in_process_in_order(pool: WorkerPool) -> None:
     payloads = [*_seed_payloads(), b"not json", *_payloads(12, "order")]
     outcomes = pool.submit(payloads).result()
