@@ -15,7 +15,7 @@ import pytest
 
 from bench.corpus import generate, word_count
 from bench.memory import GeneratedSource
-from bench.report import median_run
+from bench.report import _targets, median_run, paired_figures
 from bench.stages import measure_stages, warm_up
 from flows.config import Settings
 from schemas import ContentType, StageSettings
@@ -124,6 +124,30 @@ def test_median_run_is_the_middle_rate_with_every_rate_listed() -> None:
     assert chosen["n"] == 1
     assert chosen["runs_articles_per_s"] == [9.0, 8.0, 10.0]
     assert median_run(runs[:2])["n"] == 2  # the lower middle of an even count
+
+
+def test_paired_figures_divide_each_round_by_its_own_yardstick() -> None:
+    """A machine that slows down between rounds: every end-to-end run is 0.9 of the yardstick of
+    its own minute, while against the first yardstick the later ones look far worse."""
+    in_run = {"consumer": 1.0, "children": 1.0, "workers": 28.0, "broker": 5.0, "store": 5.0}
+    yardstick = [(20.0, 20.0), (25.0, 25.0), (30.0, 30.0)]  # 200 texts: 10, 8, 6.67 a second
+    one = [{"articles_per_s": r, "cpu_seconds_in_run": in_run} for r in (9.0, 7.2, 6.0)]
+    two = [{"articles_per_s": r, "cpu_seconds_in_run": in_run} for r in (15.3, 12.6, 10.8)]
+    paired = paired_figures(200, yardstick, {(1, 1): one, (1, 2): two}, (1, 2))
+
+    assert [r["e2e_workers_1_vs_nlp_only"] for r in paired["rounds"]] == [0.9, 0.9, 0.9]
+    assert [r["e2e_workers_2_vs_workers_1"] for r in paired["rounds"]] == [1.7, 1.75, 1.8]
+    # the broker's and the store's CPU are not ours: 1 - 20 / 30, 1 - 25 / 30, 1 - 30 / 30
+    assert [r["non_parse_share_cpu"] for r in paired["rounds"]] == [0.333, 0.167, 0.0]
+    assert paired["median"] == {
+        "e2e_workers_1_vs_nlp_only": 0.9,
+        "non_parse_share_cpu": 0.167,
+        "e2e_workers_2_vs_workers_1": 1.75,
+    }
+    targets = _targets({"e2e_workers_1_vs_nlp_only": 0.7}, {"cpu": 0.5}, paired)
+    assert targets["e2e_workers_1_vs_nlp_only"] == {"target": 0.92, "measured": 0.9, "met": False}
+    assert targets["e2e_workers_2_vs_workers_1"]["met"] is True
+    assert targets["non_parse_share_cpu"]["measured"] == 0.167
 
 
 def test_cpu_between_reads_the_run_off_the_timeline() -> None:
