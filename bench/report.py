@@ -88,17 +88,21 @@ def run_bench(
     }
     if not skip_e2e:
         from bench.e2e import Scenario, run_scenario
-        from bench.stages import timed_nlp_only, yardstick_texts
+        from bench.stages import yardstick_texts
+        from bench.yardstick import measure_in_fresh_process
 
         pairs = [(n, w) for n in processes for w in workers]
         tries: dict[tuple[int, int], list[dict[str, Any]]] = {pair: [] for pair in pairs}
         texts = yardstick_texts(corpus, settings.stages)
+        yardstick_single_threaded: list[bool | None] = []
         yardstick: list[tuple[float, float]] = []
         for _ in range(max(runs, 1)):
-            # The yardstick again, right before each round of scenarios: on a shared machine
-            # the same parse drifts by up to a fifth within minutes, and a ratio is only
-            # meaningful against the yardstick of its own minute (see paired_figures).
-            yardstick.append(timed_nlp_only(texts, settings.stages))
+            # The yardstick again, right before each round of scenarios, so that each round is
+            # divided by the yardstick of its own minute (see paired_figures); in a fresh,
+            # single-threaded process, as the stage workers are (bench.yardstick).
+            measured = measure_in_fresh_process(texts, settings.stages)
+            yardstick.append((measured["seconds"], measured["cpu_seconds"]))
+            yardstick_single_threaded.append(measured["single_threaded"])
             for n, w in pairs:
                 scenario = Scenario(n, ALL_STAGES, max_batch=max_batch, workers=w)
                 tries[(n, w)].append(run_scenario(corpus, scenario, settings.kafka))
@@ -159,6 +163,7 @@ def run_bench(
             }
         if (1, workers[0]) in tries:
             report["paired"] = paired_figures(len(texts), yardstick, tries, workers)
+            report["paired"]["yardstick_single_threaded"] = yardstick_single_threaded
         report["targets"] = _targets(ratios, report.get("non_parse_share"), report.get("paired"))
     report["ratios"] = ratios
     report["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
@@ -174,8 +179,9 @@ def run_bench(
         "/ (last batch stored and committed - first message received), over all processes; "
         "each such scenario runs `runs` times, interleaved, and the median run is reported. "
         "nlp_only is the mean of a run just before and one just after the parsing stages. "
-        "paired: the yardstick (nlp.pipe over the same cleaned texts) run again before each "
-        "round of end-to-end scenarios, each round's ratios against its own yardstick, and the "
+        "paired: the yardstick (nlp.pipe over the same cleaned texts, in a fresh single-threaded "
+        "process) run again before each round of end-to-end scenarios, each round's ratios "
+        "against its own yardstick, and the "
         "median over rounds; the targets read these medians. "
         "non_parse_share.cpu: 1 - nlp_only CPU seconds / CPU seconds of the consumer, its stage "
         "workers and its Prefect server from the first message received to the last commit "
@@ -201,8 +207,10 @@ def paired_figures(
 
     Why: `nlp_only` in `stages` is measured minutes before the end-to-end runs; on this shared
     machine the same nlp.pipe took 23.4 s and 28.7 s in one bench, so a ratio of an end-to-end
-    run to it measured the drift as much as the flow. `yardstick`: (wall, CPU) seconds of one
-    nlp.pipe run per round; `tries[(1, w)][i]`: round i of one consumer with w workers."""
+    run to it measured the drift as much as the flow. The rounds' yardsticks run in a fresh
+    process each (bench.yardstick), single-threaded like the stage workers. `yardstick`: (wall,
+    CPU) seconds of one nlp.pipe run per round; `tries[(1, w)][i]`: round i of one consumer
+    with w workers."""
     rounds: list[dict[str, Any]] = []
     first, second = (1, workers[0]), (1, 2)
     for i, (wall, cpu) in enumerate(yardstick):

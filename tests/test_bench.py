@@ -164,3 +164,18 @@ def test_cpu_between_reads_the_run_off_the_timeline() -> None:
     assert sampler.cpu_between(105.0, 115.0) == {"broker": 1.0, "consumer": 0.75, "workers": 9.5}
     # Outside the samples, the nearest one holds.
     assert sampler.cpu_between(90.0, 130.0) == {"broker": 2.0, "consumer": 1.5, "workers": 19.0}
+
+
+def test_the_rounds_yardstick_runs_in_a_fresh_single_threaded_process(corpus: list) -> None:
+    """The paired yardstick must not pay for the bench's own threads (glibc's
+    __libc_single_threaded): it runs in a new interpreter that never starts one."""
+    from bench.stages import yardstick_texts
+    from bench.yardstick import measure_in_fresh_process
+    from flows.stage_worker import libc_single_threaded
+
+    texts = yardstick_texts(corpus[:8], StageSettings())
+    assert len(texts) == 8
+    measured = measure_in_fresh_process(texts, StageSettings())
+    assert measured["seconds"] > 0 and measured["cpu_seconds"] > 0
+    if libc_single_threaded() is not None:  # glibc >= 2.32 exports the flag
+        assert measured["single_threaded"] is True
