@@ -96,16 +96,22 @@ def run_bench(
         texts = yardstick_texts(corpus, settings.stages)
         yardstick_single_threaded: list[bool | None] = []
         yardstick: list[tuple[float, float]] = []
-        for _ in range(max(runs, 1)):
-            # The yardstick again, right before each round of scenarios, so that each round is
-            # divided by the yardstick of its own minute (see paired_figures); in a fresh,
-            # single-threaded process, as the stage workers are (bench.yardstick).
+
+        def measure_yardstick() -> None:
             measured = measure_in_fresh_process(texts, settings.stages)
             yardstick.append((measured["seconds"], measured["cpu_seconds"]))
             yardstick_single_threaded.append(measured["single_threaded"])
+
+        for _ in range(max(runs, 1)):
+            # The yardstick again before each round of scenarios and once after the last, so
+            # that each round is divided by the yardstick of its own minutes (see
+            # paired_figures); in a fresh, single-threaded process, as the stage workers are
+            # (bench.yardstick).
+            measure_yardstick()
             for n, w in pairs:
                 scenario = Scenario(n, ALL_STAGES, max_batch=max_batch, workers=w)
                 tries[(n, w)].append(run_scenario(corpus, scenario, settings.kafka))
+        measure_yardstick()
         e2e = {_key(n, w): median_run(results) for (n, w), results in tries.items()}
         from bench.store_ceiling import measure_store_ceiling
 
@@ -180,8 +186,8 @@ def run_bench(
         "each such scenario runs `runs` times, interleaved, and the median run is reported. "
         "nlp_only is the mean of a run just before and one just after the parsing stages. "
         "paired: the yardstick (nlp.pipe over the same cleaned texts, in a fresh single-threaded "
-        "process) run again before each round of end-to-end scenarios, each round's ratios "
-        "against its own yardstick, and the "
+        "process) run again before each round of end-to-end scenarios and after the last, each "
+        "round's ratios against the mean of the yardsticks before and after it, and the "
         "median over rounds; the targets read these medians. "
         "non_parse_share.cpu: 1 - nlp_only CPU seconds / CPU seconds of the consumer, its stage "
         "workers and its Prefect server from the first message received to the last commit "
@@ -202,18 +208,25 @@ def paired_figures(
     tries: dict[tuple[int, int], list[dict[str, Any]]],
     workers: tuple[int, ...],
 ) -> dict[str, Any]:
-    """Issue 17's figures round by round, each against the yardstick measured just before that
-    round (same minute), and the median over rounds, which the targets read.
+    """Issue 17's figures round by round, each against the mean of the yardstick measured just
+    before that round and the one just after it, and the median over rounds, which the targets
+    read.
 
     Why: `nlp_only` in `stages` is measured minutes before the end-to-end runs; on this shared
     machine the same nlp.pipe took 23.4 s and 28.7 s in one bench, so a ratio of an end-to-end
     run to it measured the drift as much as the flow. The rounds' yardsticks run in a fresh
-    process each (bench.yardstick), single-threaded like the stage workers. `yardstick`: (wall,
-    CPU) seconds of one nlp.pipe run per round; `tries[(1, w)][i]`: round i of one consumer
-    with w workers."""
+    process each (bench.yardstick), single-threaded like the stage workers. Even so the host
+    drifts within minutes (three yardsticks in a row: 28.1, 25.7, 23.2 s), so a round is set
+    against the mean of the yardsticks around it, as `nlp_only` is the mean of one before and
+    one after the stages. `yardstick`: (wall, CPU) seconds of one nlp.pipe run before each round
+    and one after the last (one per round without it: each round against the one before);
+    `tries[(1, w)][i]`: round i of one consumer with w workers."""
     rounds: list[dict[str, Any]] = []
     first, second = (1, workers[0]), (1, 2)
-    for i, (wall, cpu) in enumerate(yardstick):
+    for i in range(len(tries[first])):
+        around = yardstick[i : i + 2]
+        wall = sum(w for w, _ in around) / len(around)
+        cpu = sum(c for _, c in around) / len(around)
         nlp_rate = texts / wall if wall > 0 else None
         one = tries[first][i]
         row: dict[str, Any] = {

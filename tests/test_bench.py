@@ -126,28 +126,37 @@ def test_median_run_is_the_middle_rate_with_every_rate_listed() -> None:
     assert median_run(runs[:2])["n"] == 2  # the lower middle of an even count
 
 
-def test_paired_figures_divide_each_round_by_its_own_yardstick() -> None:
-    """A machine that slows down between rounds: every end-to-end run is 0.9 of the yardstick of
-    its own minute, while against the first yardstick the later ones look far worse."""
-    in_run = {"consumer": 1.0, "children": 1.0, "workers": 28.0, "broker": 5.0, "store": 5.0}
-    yardstick = [(20.0, 20.0), (25.0, 25.0), (30.0, 30.0)]  # 200 texts: 10, 8, 6.67 a second
-    one = [{"articles_per_s": r, "cpu_seconds_in_run": in_run} for r in (9.0, 7.2, 6.0)]
-    two = [{"articles_per_s": r, "cpu_seconds_in_run": in_run} for r in (15.3, 12.6, 10.8)]
+def test_paired_figures_divide_each_round_by_the_yardsticks_around_it() -> None:
+    """A machine that slows down steadily: every end-to-end run is 0.9 of the mean of the
+    yardsticks before and after it, while against the first yardstick the later ones look far
+    worse."""
+    in_run = {"consumer": 1.0, "children": 1.0, "workers": 48.0, "broker": 5.0, "store": 5.0}
+    yardstick = [(20.0, 20.0), (25.0, 25.0), (30.0, 30.0), (35.0, 35.0)]  # 200 texts
+    around = [22.5, 27.5, 32.5]
+    one = [{"articles_per_s": 0.9 * 200 / s, "cpu_seconds_in_run": in_run} for s in around]
+    two = [
+        {"articles_per_s": k * r["articles_per_s"], "cpu_seconds_in_run": in_run}
+        for k, r in zip((1.7, 1.75, 1.8), one, strict=True)
+    ]
     paired = paired_figures(200, yardstick, {(1, 1): one, (1, 2): two}, (1, 2))
 
+    assert [r["nlp_only_seconds"] for r in paired["rounds"]] == around
     assert [r["e2e_workers_1_vs_nlp_only"] for r in paired["rounds"]] == [0.9, 0.9, 0.9]
     assert [r["e2e_workers_2_vs_workers_1"] for r in paired["rounds"]] == [1.7, 1.75, 1.8]
-    # the broker's and the store's CPU are not ours: 1 - 20 / 30, 1 - 25 / 30, 1 - 30 / 30
-    assert [r["non_parse_share_cpu"] for r in paired["rounds"]] == [0.333, 0.167, 0.0]
+    # the broker's and the store's CPU are not ours: 1 - 22.5 / 50, 1 - 27.5 / 50, 1 - 32.5 / 50
+    assert [r["non_parse_share_cpu"] for r in paired["rounds"]] == [0.55, 0.45, 0.35]
     assert paired["median"] == {
         "e2e_workers_1_vs_nlp_only": 0.9,
-        "non_parse_share_cpu": 0.167,
+        "non_parse_share_cpu": 0.45,
         "e2e_workers_2_vs_workers_1": 1.75,
     }
     targets = _targets({"e2e_workers_1_vs_nlp_only": 0.7}, {"cpu": 0.5}, paired)
     assert targets["e2e_workers_1_vs_nlp_only"] == {"target": 0.92, "measured": 0.9, "met": False}
     assert targets["e2e_workers_2_vs_workers_1"]["met"] is True
-    assert targets["non_parse_share_cpu"]["measured"] == 0.167
+    assert targets["non_parse_share_cpu"]["measured"] == 0.45
+    # without a yardstick after the last round, that round is set against the one before it
+    alone = paired_figures(200, yardstick[:3], {(1, 1): one, (1, 2): two}, (1, 2))
+    assert [r["nlp_only_seconds"] for r in alone["rounds"]] == [*around[:2], 30.0]
 
 
 def test_cpu_between_reads_the_run_off_the_timeline() -> None:
