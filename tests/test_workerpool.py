@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from flows.sources.files import FileSource
-from flows.stage_worker import Done, Failed, libc_single_threaded
+from flows.stage_worker import Done, Failed, glibc_malloc, libc_single_threaded
 from flows.stages import build_stages
 from flows.workerpool import PoolBroken, WorkerPool, default_workers
 from schemas import EnrichedDocument, FailedStage, RawArticle, StageSettings
@@ -93,6 +93,13 @@ def test_workers_freeze_what_they_loaded(pool: WorkerPool) -> None:
     objects), and the documents still match the in-process path (test below)."""
     for info in pool.started:
         assert info.frozen > 20_000
+
+
+def test_workers_hold_the_heap_between_tasks(pool: WorkerPool) -> None:
+    """Every worker keeps freed memory for its next task where the C library is glibc
+    (flows.stage_worker.hold_freed_memory; its effect: tests/test_worker_memory.py)."""
+    expected = glibc_malloc() is not None
+    assert [info.heap_held for info in pool.started] == [expected, expected]
 
 
 def test_same_documents_as_in_process_in_order(pool: WorkerPool) -> None:
