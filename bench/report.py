@@ -151,12 +151,12 @@ def run_bench(
         first = e2e.get(_key(1, workers[0]))
         if first is not None:
             in_run = first["cpu_seconds_in_run"]
-            ours = sum(v for k, v in in_run.items() if k not in SERVICES)
+            ours = _ours(in_run)
             everything = sum(in_run.values())
             parse = stages["nlp_only"]["cpu_seconds"]
             report["non_parse_share"] = {
                 "scenario": _key(1, workers[0]),
-                "cpu": round(1 - parse / ours, 3) if ours else None,
+                "cpu": _non_parse_share(parse, in_run),
                 "cpu_with_services": round(1 - parse / everything, 3)
                 if everything > ours
                 else None,
@@ -234,8 +234,7 @@ def paired_figures(
             "nlp_only_cpu_seconds": round(cpu, 3),
             f"e2e_workers_{workers[0]}_vs_nlp_only": _ratio(one.get("articles_per_s"), nlp_rate),
         }
-        ours = sum(v for k, v in one["cpu_seconds_in_run"].items() if k not in SERVICES)
-        row["non_parse_share_cpu"] = round(1 - cpu / ours, 3) if ours else None
+        row["non_parse_share_cpu"] = _non_parse_share(cpu, one["cpu_seconds_in_run"])
         if second in tries and second != first:
             row["e2e_workers_2_vs_workers_1"] = _ratio(
                 tries[second][i].get("articles_per_s"), one.get("articles_per_s")
@@ -246,6 +245,17 @@ def paired_figures(
         "rounds": rounds,
         "median": {name: _median([r[name] for r in rounds]) for name in names},
     }
+
+
+def _ours(cpu_in_run: dict[str, float]) -> float:
+    """CPU seconds of the consumer, its workers and its Prefect server (not the broker or store)."""
+    return sum(v for k, v in cpu_in_run.items() if k not in SERVICES)
+
+
+def _non_parse_share(parse_cpu: float, cpu_in_run: dict[str, float]) -> float | None:
+    """The share of our CPU over a run beyond what nlp.pipe alone used for the same texts."""
+    ours = _ours(cpu_in_run)
+    return round(1 - parse_cpu / ours, 3) if ours else None
 
 
 def _median(values: list[float | None]) -> float | None:
