@@ -95,12 +95,14 @@ def run_bench(
         tries: dict[tuple[int, int], list[dict[str, Any]]] = {pair: [] for pair in pairs}
         texts = yardstick_texts(corpus, settings.stages)
         yardstick_single_threaded: list[bool | None] = []
+        yardstick_components: list[list[str]] = []
         yardstick: list[tuple[float, float]] = []
 
         def measure_yardstick() -> None:
             measured = measure_in_fresh_process(texts, settings.stages)
             yardstick.append((measured["seconds"], measured["cpu_seconds"]))
             yardstick_single_threaded.append(measured["single_threaded"])
+            yardstick_components.append(measured["components"])
 
         for _ in range(max(runs, 1)):
             # The yardstick again before each round of scenarios and once after the last, so
@@ -170,6 +172,7 @@ def run_bench(
         if (1, workers[0]) in tries:
             report["paired"] = paired_figures(len(texts), yardstick, tries, workers)
             report["paired"]["yardstick_single_threaded"] = yardstick_single_threaded
+            report["paired"]["yardstick_components"] = yardstick_components[0]
         report["targets"] = _targets(ratios, report.get("non_parse_share"), report.get("paired"))
     report["ratios"] = ratios
     report["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)

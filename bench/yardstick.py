@@ -20,7 +20,8 @@ from schemas import StageSettings
 
 
 def measure_in_fresh_process(texts: list[str], settings: StageSettings) -> dict[str, Any]:
-    """One yardstick run in a new interpreter: {"seconds", "cpu_seconds", "single_threaded"}."""
+    """One yardstick run in a new interpreter: {"seconds", "cpu_seconds", "single_threaded",
+    "components"} (the spaCy components it ran)."""
     request = json.dumps({"settings": settings.model_dump(mode="json"), "texts": texts})
     done = subprocess.run(
         [sys.executable, "-m", "bench.yardstick"],
@@ -38,7 +39,7 @@ def measure_in_fresh_process(texts: list[str], settings: StageSettings) -> dict[
 
 def main() -> None:
     import flows  # noqa: F401  (OpenBLAS one thread, before numpy is imported)
-    from bench.stages import timed_nlp_only, warm_up
+    from bench.stages import timed_nlp_only, warm_up, yardstick_components
     from flows.stage_worker import libc_single_threaded
 
     request = json.loads(sys.stdin.read())
@@ -51,6 +52,7 @@ def main() -> None:
                 "seconds": round(wall, 3),
                 "cpu_seconds": round(cpu, 3),
                 "single_threaded": libc_single_threaded(),
+                "components": yardstick_components(settings),
             }
         )
     )

@@ -113,8 +113,10 @@ def rule_component_names(nlp: Language) -> tuple[str, ...]:
 
 @contextmanager
 def bare(nlp: Language) -> Iterator[None]:
-    """Every newsflow component off, the writer included: the model's own `doc.ents`."""
-    with nlp.select_pipes(disable=[*rule_component_names(nlp), WRITER]):
+    """Every newsflow component off, the writer included: the model's own `doc.ents`. A pipeline
+    the components were never added to is left as it is."""
+    writer = [WRITER] if WRITER in nlp.pipe_names else []
+    with nlp.select_pipes(disable=[*rule_component_names(nlp), *writer]):
         yield
 
 
