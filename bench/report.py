@@ -238,12 +238,17 @@ def paired_figures(
             f"e2e_workers_{workers[0]}_vs_nlp_only": _ratio(one.get("articles_per_s"), nlp_rate),
         }
         row["non_parse_share_cpu"] = _non_parse_share(cpu, one["cpu_seconds_in_run"])
+        row.update(_cpu_against_yardstick(cpu, one["cpu_seconds_in_run"]))
         if second in tries and second != first:
             row["e2e_workers_2_vs_workers_1"] = _ratio(
                 tries[second][i].get("articles_per_s"), one.get("articles_per_s")
             )
         rounds.append(row)
-    names = [k for k in rounds[0] if k.startswith("e2e_") or k == "non_parse_share_cpu"]
+    names = [
+        k
+        for k in rounds[0]
+        if k.startswith("e2e_") or k == "non_parse_share_cpu" or k.endswith("_cpu_vs_nlp_only")
+    ]
     return {
         "rounds": rounds,
         "median": {name: _median([r[name] for r in rounds]) for name in names},
@@ -259,6 +264,21 @@ def _non_parse_share(parse_cpu: float, cpu_in_run: dict[str, float]) -> float | 
     """The share of our CPU over a run beyond what nlp.pipe alone used for the same texts."""
     ours = _ours(cpu_in_run)
     return round(1 - parse_cpu / ours, 3) if ours else None
+
+
+def _cpu_against_yardstick(parse_cpu: float, cpu_in_run: dict[str, float]) -> dict[str, float]:
+    """Where the share beyond the parse goes: the stage workers' CPU over the run, and the rest of
+    ours (the consumer and its Prefect server), each over the yardstick's CPU for the same texts.
+    `non_parse_share_cpu` is 1 - 1 / (their sum); the workers' alone says what the stages beside
+    the parse cost, the consumer side what Kafka, S3, Prefect and the pool's dispatch cost."""
+    if parse_cpu <= 0:
+        return {}
+    workers = cpu_in_run.get("workers", 0.0)
+    rest = _ours(cpu_in_run) - workers
+    return {
+        "workers_cpu_vs_nlp_only": round(workers / parse_cpu, 3),
+        "consumer_side_cpu_vs_nlp_only": round(rest / parse_cpu, 3),
+    }
 
 
 def _median(values: list[float | None]) -> float | None:

@@ -145,9 +145,14 @@ def test_paired_figures_divide_each_round_by_the_yardsticks_around_it() -> None:
     assert [r["e2e_workers_2_vs_workers_1"] for r in paired["rounds"]] == [1.7, 1.75, 1.8]
     # the broker's and the store's CPU are not ours: 1 - 22.5 / 50, 1 - 27.5 / 50, 1 - 32.5 / 50
     assert [r["non_parse_share_cpu"] for r in paired["rounds"]] == [0.55, 0.45, 0.35]
+    # the share split: the workers' 48 s and the consumer's and Prefect's 2 s over each yardstick
+    assert [r["workers_cpu_vs_nlp_only"] for r in paired["rounds"]] == [2.133, 1.745, 1.477]
+    assert [r["consumer_side_cpu_vs_nlp_only"] for r in paired["rounds"]] == [0.089, 0.073, 0.062]
     assert paired["median"] == {
         "e2e_workers_1_vs_nlp_only": 0.9,
         "non_parse_share_cpu": 0.45,
+        "workers_cpu_vs_nlp_only": 1.745,
+        "consumer_side_cpu_vs_nlp_only": 0.073,
         "e2e_workers_2_vs_workers_1": 1.75,
     }
     targets = _targets({"e2e_workers_1_vs_nlp_only": 0.7}, {"cpu": 0.5}, paired)
