@@ -179,7 +179,8 @@ def run_bench(
     report["bench_seconds"] = round(time.perf_counter() - started, 1)
     report["method"] = (
         "stages: each stage alone over the corpus in batches, in this process, models loaded "
-        "first; nlp_only: nlp.pipe over the same cleaned texts with the same batch size. "
+        "first; nlp_only: nlp.pipe over the same cleaned texts with the same batch size, the "
+        "model's own components only (none of newsflow's rule layers). "
         "e2e: N `newsflow consume --until-idle --workers W` processes in one fresh group on a "
         "fresh topic (>= 2 partitions) and bucket (written once before timing), started and "
         "warmed up (models, a batch through every stage, Prefect) before being released "
