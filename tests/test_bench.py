@@ -16,7 +16,7 @@ import pytest
 from bench.corpus import generate, word_count
 from bench.memory import GeneratedSource
 from bench.report import _targets, median_run, paired_figures
-from bench.stages import measure_stages, warm_up
+from bench.stages import interleaved_cpu, measure_stages, warm_up
 from flows.config import Settings
 from schemas import ContentType, StageSettings
 
@@ -50,13 +50,18 @@ def test_corpus_is_deterministic_news_like_and_distinct(corpus: list) -> None:
     assert " said" in text
 
 
-def test_stages_cost_little_beside_the_parse(rates: dict[str, dict[str, float]]) -> None:
-    """Everything the stages add to spaCy's own parse (cleaning, mention clustering, quote rules)
-    stays small: this corpus measures ~0.93, the bench corpus ~0.91 (docs/performance.md); the
-    first version of the stages measured ~0.8."""
+def test_stages_cost_little_beside_the_parse(corpus: list) -> None:
+    """Everything the stages add to spaCy's own parse (cleaning, language ID, the rule layers,
+    mention clustering, quote rules) stays small.
+
+    Against the model alone (since the tenth session: the yardstick had run the rule layers too,
+    ~3-4 % of it) this corpus measures 0.80-1.09 on this host, ~0.9 typically, even interleaved
+    chunk by chunk (`interleaved_cpu`; measured minutes apart, as `measure_stages` does, the
+    spread was wider). So the line is a guard against stages that cost a third of the parse or
+    more, not a measurement: `newsflow bench` and docs/performance.md have the figures."""
     # CPU seconds, not wall: on a shared machine the wall clock also counts other processes.
-    ratio = rates["nlp_only"]["cpu_seconds"] / rates["all_stages"]["cpu_seconds"]
-    assert ratio >= 0.8, rates
+    stages_cpu, parse_cpu = interleaved_cpu(corpus, StageSettings(), batch_size=8)
+    assert parse_cpu / stages_cpu >= 0.75, (stages_cpu, parse_cpu)
 
 
 def test_cleaning_costs_a_few_percent_of_a_parse(rates: dict[str, dict[str, float]]) -> None:
